@@ -1,0 +1,173 @@
+"""Plain dataclasses that every layer passes around: validated records and their parts.
+
+Nothing here reads files or touches a database; `documents`, `refs`, `people` and `catalog`
+produce and consume these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+DOCUMENT_TYPES = (
+    "telegram",
+    "cable",
+    "letter",
+    "directive",
+    "record-of-conversation",
+    "report",
+    "memorandum",
+    "note",
+)
+CONFIDENCE_LEVELS = ("high", "medium", "low")
+ROLES = ("sender", "recipient", "via", "copies_to")
+
+
+@dataclass(frozen=True)
+class DocDate:
+    """An EDTF date kept as written, with the earliest and latest day it can mean."""
+
+    text: str
+    earliest: date
+    latest: date
+    uncertain: bool = False
+    approximate: bool = False
+
+    @property
+    def is_interval(self) -> bool:
+        return "/" in self.text
+
+
+@dataclass(frozen=True)
+class ArchiveRef:
+    """One archival location. Parts are strings exactly as cited ("059a", "0140-0142"), or None."""
+
+    archive: str  # authority id, e.g. "APRF"
+    fond: str | None = None
+    opis: str | None = None
+    delo: str | None = None
+    papka: str | None = None
+    listy: str | None = None
+    cited: str = ""  # the text the reference was parsed from, as written
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person or body from the name authority (documents/authority/people.yaml)."""
+
+    id: str
+    name: str  # display form, e.g. "I. V. Stalin"
+    kind: str = "person"  # person | body
+    family: str | None = None
+    given: str | None = None
+    name_order: str = "western"  # western | eastern (family name first: Mao Zedong)
+    native: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+    pseudonyms: tuple[Pseudonym, ...] = ()
+    offices: tuple[str, ...] = ()
+    note: str | None = None
+
+    def all_forms(self) -> tuple[str, ...]:
+        return (self.name, *self.native, *self.variants, *(p.name for p in self.pseudonyms))
+
+
+@dataclass(frozen=True)
+class Pseudonym:
+    name: str
+    note: str | None = None  # e.g. a dispute over who the name stands for
+
+
+@dataclass(frozen=True)
+class Archive:
+    """An archive from documents/authority/archives.yaml."""
+
+    id: str  # "AVP RF"
+    name_en: str
+    name_ru: str
+    name_translit: str
+    city: str
+    abbreviations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentSet:
+    id: str
+    title: str
+    description: str
+    documents: tuple[str, ...]
+
+
+@dataclass
+class Record:
+    """A validated document: what the catalog stores and the index is built from."""
+
+    id: str
+    path: str  # relative to the documents folder, e.g. "1950-05-14-stalin-to-mao.md"
+    title: str
+    type: str
+    date: DocDate
+    body: str
+    sha256: str
+    number: str | None = None
+    date_note: str | None = None
+    sender: list[str] = field(default_factory=list)  # person ids
+    recipient: list[str] = field(default_factory=list)
+    via: list[str] = field(default_factory=list)
+    copies_to: list[str] = field(default_factory=list)
+    signed_as: str | None = None
+    place_from: str | None = None
+    place_to: str | None = None
+    language: str | None = None
+    subjects: list[str] = field(default_factory=list)
+    archive_refs: list[ArchiveRef] = field(default_factory=list)
+    archive_ref_status: str | None = None
+    published_in: list[str] = field(default_factory=list)
+    source_url: str | None = None
+    translator: str | None = None
+    replies_to: list[str] = field(default_factory=list)
+    confidence: str | None = None
+    confidence_note: str | None = None
+    sections: dict[str, str] = field(default_factory=dict)  # summary / translation / original
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["date"] = date_to_dict(self.date)
+        return data
+
+
+def date_to_dict(value: DocDate) -> dict:
+    return {
+        "text": value.text,
+        "earliest": value.earliest.isoformat(),
+        "latest": value.latest.isoformat(),
+        "uncertain": value.uncertain,
+        "approximate": value.approximate,
+    }
+
+
+def record_from_dict(data: dict) -> Record:
+    """Inverse of Record.to_dict (used by the catalog to cache validated records)."""
+    data = dict(data)
+    d = data["date"]
+    data["date"] = DocDate(
+        text=d["text"],
+        earliest=date.fromisoformat(d["earliest"]),
+        latest=date.fromisoformat(d["latest"]),
+        uncertain=d["uncertain"],
+        approximate=d["approximate"],
+    )
+    data["archive_refs"] = [ArchiveRef(**r) for r in data["archive_refs"]]
+    return Record(**data)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem, printed as `path:line: field: message`."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"

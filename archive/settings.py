@@ -1,0 +1,65 @@
+"""The one table of settings: each has a default and a help line, and the environment overrides it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ARCHIVE_DOCUMENTS_DIR", "documents", "Folder of Markdown documents (the source of truth)."),
+    Setting("ARCHIVE_INDEX_DIR", "index", "Folder for build output: Whoosh index, default catalog, lock."),
+    Setting(
+        "ARCHIVE_DATABASE_URL",
+        "",
+        "SQLAlchemy URL of the catalog; empty means sqlite:///<ARCHIVE_INDEX_DIR>/catalog.sqlite3. "
+        "Use postgresql+psycopg://user:pass@host/db for PostgreSQL.",
+    ),
+    Setting(
+        "ARCHIVE_BASE_URL",
+        "http://127.0.0.1:8000",
+        "Public address of the web reader, used in citations (URL) and canonical links.",
+    ),
+    Setting("ARCHIVE_MAX_FILE_BYTES", "5000000", "Largest document file accepted, in bytes."),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    documents_dir: Path
+    index_dir: Path
+    database_url: str
+    base_url: str
+    max_file_bytes: int
+
+    @property
+    def authority_dir(self) -> Path:
+        return self.documents_dir / "authority"
+
+    @property
+    def sets_dir(self) -> Path:
+        return self.documents_dir / "sets"
+
+
+def load_config(env: dict[str, str] | None = None, **overrides: str) -> Config:
+    """Defaults, then the environment, then explicit overrides (as the Flask tutorial's factory does)."""
+    env = os.environ if env is None else env
+    values = {s.name: env.get(s.name) or s.default for s in SETTINGS}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    index_dir = Path(values["ARCHIVE_INDEX_DIR"])
+    url = values["ARCHIVE_DATABASE_URL"] or f"sqlite:///{index_dir / 'catalog.sqlite3'}"
+    return Config(
+        documents_dir=Path(values["ARCHIVE_DOCUMENTS_DIR"]),
+        index_dir=index_dir,
+        database_url=url,
+        base_url=values["ARCHIVE_BASE_URL"].rstrip("/"),
+        max_file_bytes=int(values["ARCHIVE_MAX_FILE_BYTES"]),
+    )
