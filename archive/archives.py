@@ -77,7 +77,8 @@ def load_archives(path: Path) -> ArchiveAuthority:
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except OSError as error:
-        raise AuthorityError([Problem(where, 0, "file", f"cannot read: {error.strerror}")]) from None
+        problem = Problem(where, 0, "file", f"cannot read: {error.strerror}")
+        raise AuthorityError([problem]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
@@ -94,7 +95,7 @@ def load_archives(path: Path) -> ArchiveAuthority:
     for item in root.value:
         line = item.start_mark.line + 1
         if not isinstance(item, yaml.MappingNode):
-            problems.append(Problem(where, line, "archives", "expected a mapping with id, name_en, ..."))
+            problems.append(Problem(where, line, "archives", "expected a mapping of fields"))
             continue
         fields = _read_fields(item, where, problems)
         for name in REQUIRED:

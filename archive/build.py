@@ -1,0 +1,212 @@
+"""`archive build`: validate, then update the catalog and index incrementally and atomically.
+
+The commit point is the catalog transaction that records the new generation: until it commits,
+readers keep using the previous catalog rows and index directory; a build killed at any moment
+leaves them untouched, and the next build clears what it left behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import whoosh_backend
+from .catalog import Catalog
+from .documents import load_collection
+from .records import Problem
+from .settings import Config
+
+INDEX_FORMAT = "1"  # bump when the index schema or analysis changes: forces a full rebuild
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class BuildLocked(RuntimeError):
+    """Another build holds the lock."""
+
+
+@dataclass
+class BuildReport:
+    status: str  # built | up-to-date | invalid
+    generation: int = 0
+    documents: int = 0
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def index_path(config: Config, generation: int) -> Path:
+    return config.index_dir / "whoosh" / f"{generation:06d}"
+
+
+def current_generation(catalog: Catalog) -> int:
+    return int(catalog.state().get("generation", 0))
+
+
+class BuildLock:
+    """An exclusive lock on `index/build.lock`; the kernel releases it if the holder dies."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._fd: int | None = None
+
+    def __enter__(self) -> BuildLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "unknown"
+            os.close(fd)
+            raise BuildLocked(
+                f"another build is running ({holder}); it holds the lock {self.path}"
+            ) from None
+        # A lock file left by a killed build is not locked, so we get here: it is stale; reuse it.
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC".encode())
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def authority_hash(config: Config) -> str:
+    digest = hashlib.sha256(INDEX_FORMAT.encode())
+    for name in ("people.yaml", "archives.yaml"):
+        path = config.authority_dir / name
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()
+
+
+def rebuild(config: Config, *, allow_invalid: bool = False, progress: Progress | None = None,
+            full: bool = False) -> BuildReport:
+    """Bring catalog and index up to date with the documents folder.
+
+    Raises BuildLocked when another build runs. Returns status "invalid" (and changes nothing)
+    when a document is invalid and `allow_invalid` is false.
+    """
+    started = time.monotonic()
+    with BuildLock(config.index_dir / "build.lock"):
+        catalog = Catalog(config.database_url)
+        try:
+            catalog.create()
+            report = _rebuild(config, catalog, allow_invalid, progress or _silent, full)
+        finally:
+            catalog.dispose()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Progress,
+             full: bool) -> BuildReport:
+    state = catalog.state()
+    generation = int(state.get("generation", 0))
+    _clear_leftovers(config, generation)
+    authorities = authority_hash(config)
+    current = index_path(config, generation)
+    full = full or state.get("authority_hash") != authorities or not current.is_dir()
+    known = {} if full else catalog.file_hashes()
+    cache = None if full else catalog.cached_record
+
+    progress("validate", 0, 0)
+    collection = load_collection(config, cache=cache)
+    if collection.problems and (not allow_invalid or collection.people is None
+                                or collection.archives is None):
+        return BuildReport("invalid", generation, problems=collection.problems,
+                           skipped=collection.skipped)
+    records = collection.records
+    by_path = {r.path: r for r in records.values()}
+    changed = [r for r in records.values() if known.get(r.path, (None,))[0] != r.sha256]
+    known_ids = {doc_id for _, doc_id in known.values()}
+    removed = sorted(known_ids - set(records))
+    if full:
+        added, updated = sorted(records), []
+    else:
+        updated = sorted(r.id for r in changed if r.id in known_ids)
+        added = sorted(r.id for r in changed if r.id not in known_ids)
+    report = BuildReport("up-to-date", generation, len(records), added, updated, removed,
+                         collection.problems, collection.skipped)
+    sets_unchanged = state.get("sets_hash") == _sets_hash(collection.sets)
+    if not full and not changed and not removed and sets_unchanged:
+        return report
+
+    new_generation = generation + 1
+    target = index_path(config, new_generation)
+    scratch = target.with_name(f"tmp-{new_generation:06d}-{os.getpid()}")
+    if full:
+        ordered = sorted(records.values(), key=lambda r: (r.date.earliest, r.id))
+        whoosh_backend.create_index(scratch, _counting(ordered, progress), collection.people)
+    else:
+        shutil.copytree(current, scratch, copy_function=os.link)  # segment files are write-once
+        whoosh_backend.update_index(scratch, _counting(changed, progress), removed,
+                                    collection.people)
+    os.rename(scratch, target)
+    progress("catalog", 0, 0)
+    catalog.apply(
+        changed=changed if not full else records.values(),
+        removed=removed if not full else [doc_id for _, doc_id in catalog.file_hashes().values()],
+        people_list=list(collection.people),
+        archive_list=list(collection.archives),
+        set_list=collection.sets,
+        state={
+            "generation": str(new_generation),
+            "authority_hash": authorities,
+            "sets_hash": _sets_hash(collection.sets),
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "documents": str(len(by_path)),
+        },
+    )
+    _clear_old_generations(config, new_generation)
+    report.status = "built"
+    report.generation = new_generation
+    return report
+
+
+def _counting(records, progress: Progress):
+    records = list(records)
+    total = len(records)
+    for done, record in enumerate(records, 1):
+        if done % 500 == 0 or done == total:
+            progress("index", done, total)
+        yield record
+
+
+def _sets_hash(sets) -> str:
+    return hashlib.sha256(repr([(s.id, s.title, s.description, s.documents) for s in sets])
+                          .encode()).hexdigest()
+
+
+def _clear_leftovers(config: Config, generation: int) -> None:
+    """Remove what a killed build left: scratch folders and generations never committed."""
+    folder = config.index_dir / "whoosh"
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        uncommitted = path.name.isdigit() and int(path.name) > generation
+        if path.name.startswith("tmp-") or uncommitted:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _clear_old_generations(config: Config, generation: int) -> None:
+    """Keep the new generation and the one before (readers may still be using it)."""
+    for path in (config.index_dir / "whoosh").iterdir():
+        if path.name.isdigit() and int(path.name) < generation - 1:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    return None

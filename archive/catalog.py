@@ -1,0 +1,261 @@
+"""The catalog: validated records in SQL (SQLite by default, PostgreSQL by URL).
+
+The only module that imports SQLAlchemy. A build replaces the changed rows and the generation
+number in one transaction, so readers see either the old catalog or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.engine import Engine
+
+from .records import Archive, DocumentSet, Person, Pseudonym, Record, record_from_dict
+
+metadata = MetaData()
+
+documents = Table(
+    "documents", metadata,
+    Column("id", String(200), primary_key=True),
+    Column("path", String(500), nullable=False, unique=True),
+    Column("sha256", String(64), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("type", String(40), nullable=False, index=True),
+    Column("number", String(200)),
+    Column("date_text", String(100), nullable=False),
+    Column("date_earliest", Date, nullable=False, index=True),
+    Column("date_latest", Date, nullable=False, index=True),
+    Column("language", String(8), index=True),
+    Column("record", Text, nullable=False),  # the whole validated record as JSON
+)
+people = Table(
+    "people", metadata,
+    Column("id", String(200), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("data", Text, nullable=False),
+)
+roles = Table(
+    "document_people", metadata,
+    Column("document_id", String(200), ForeignKey("documents.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("role", String(20), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("person_id", String(200), nullable=False, index=True),
+)
+references = Table(
+    "archive_refs", metadata,
+    Column("document_id", String(200), ForeignKey("documents.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("archive", String(40), nullable=False, index=True),
+    Column("fond", String(40)),
+    Column("opis", String(40)),
+    Column("delo", String(40)),
+    Column("papka", String(40)),
+    Column("listy", String(100)),
+    Column("cited", Text, nullable=False),
+)
+subjects = Table(
+    "subjects", metadata,
+    Column("document_id", String(200), ForeignKey("documents.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("subject", String(300), primary_key=True),
+)
+archives = Table(
+    "archives", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("data", Text, nullable=False),
+)
+sets = Table(
+    "document_sets", metadata,
+    Column("id", String(200), primary_key=True),
+    Column("data", Text, nullable=False),
+)
+meta = Table(
+    "meta", metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+_CHILD_TABLES = (roles, references, subjects)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers keep reading while a build writes
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+class Catalog:
+    def __init__(self, url: str):
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.url = url
+        self.engine: Engine = create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    def create(self) -> None:
+        metadata.create_all(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- writing (one transaction per build) -------------------------------------------------
+
+    def apply(self, *, changed: Iterable[Record], removed: Iterable[str],
+              people_list: Iterable[Person], archive_list: Iterable[Archive],
+              set_list: Iterable[DocumentSet], state: dict[str, str]) -> None:
+        """Write a build's changes and its state (generation ...) atomically."""
+        changed = list(changed)
+        gone = list(removed) + [r.id for r in changed]
+        with self.engine.begin() as conn:
+            for start in range(0, len(gone), 500):
+                batch = gone[start:start + 500]
+                for table in _CHILD_TABLES:
+                    conn.execute(delete(table).where(table.c.document_id.in_(batch)))
+                conn.execute(delete(documents).where(documents.c.id.in_(batch)))
+            for start in range(0, len(changed), 1000):
+                batch = changed[start:start + 1000]
+                conn.execute(insert(documents), [_document_row(r) for r in batch])
+                role_rows = [
+                    {"document_id": r.id, "role": role, "position": i, "person_id": pid}
+                    for r in batch for role in ("sender", "recipient", "via", "copies_to")
+                    for i, pid in enumerate(getattr(r, role))
+                ]
+                ref_rows = [
+                    {"document_id": r.id, "position": i, **asdict(ref)}
+                    for r in batch for i, ref in enumerate(r.archive_refs)
+                ]
+                subject_rows = [
+                    {"document_id": r.id, "subject": s} for r in batch for s in dict.fromkeys(r.subjects)
+                ]
+                for table, rows in ((roles, role_rows), (references, ref_rows), (subjects, subject_rows)):
+                    if rows:
+                        conn.execute(insert(table), rows)
+            conn.execute(delete(people))
+            people_rows = [
+                {"id": p.id, "name": p.name, "kind": p.kind, "data": json.dumps(asdict(p))}
+                for p in people_list
+            ]
+            if people_rows:
+                conn.execute(insert(people), people_rows)
+            conn.execute(delete(archives))
+            archive_rows = [{"id": a.id, "data": json.dumps(asdict(a))} for a in archive_list]
+            if archive_rows:
+                conn.execute(insert(archives), archive_rows)
+            conn.execute(delete(sets))
+            set_rows = [{"id": s.id, "data": json.dumps(asdict(s))} for s in set_list]
+            if set_rows:
+                conn.execute(insert(sets), set_rows)
+            conn.execute(delete(meta).where(meta.c.key.in_(list(state))))
+            conn.execute(insert(meta), [{"key": k, "value": v} for k, v in state.items()])
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def state(self) -> dict[str, str]:
+        try:
+            with self.engine.connect() as conn:
+                return dict(conn.execute(select(meta.c.key, meta.c.value)).all())
+        except Exception:  # noqa: BLE001 - a missing or empty catalog has no state
+            return {}
+
+    def file_hashes(self) -> dict[str, tuple[str, str]]:
+        """path -> (sha256, id) of every catalogued document."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(documents.c.path, documents.c.sha256, documents.c.id))
+            return {path: (sha, doc_id) for path, sha, doc_id in rows}
+
+    def cached_record(self, path: str, sha256: str) -> Record | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(documents.c.record).where(documents.c.path == path,
+                                                 documents.c.sha256 == sha256)
+            ).first()
+        return record_from_dict(json.loads(row[0])) if row else None
+
+    def get(self, doc_id: str) -> Record | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(documents.c.record).where(documents.c.id == doc_id)).first()
+        return record_from_dict(json.loads(row[0])) if row else None
+
+    def records(self, ids: Iterable[str] | None = None) -> Iterator[Record]:
+        """Records in date order (ties by id), optionally only `ids`; streamed, not all in memory."""
+        query = select(documents.c.record).order_by(documents.c.date_earliest, documents.c.id)
+        if ids is not None:
+            wanted = list(ids)
+            for start in range(0, len(wanted), 500):
+                with self.engine.connect() as conn:
+                    rows = conn.execute(query.where(documents.c.id.in_(wanted[start:start + 500])))
+                    found = {r.id: r for r in (record_from_dict(json.loads(x[0])) for x in rows)}
+                yield from (found[i] for i in wanted[start:start + 500] if i in found)
+            return
+        with self.engine.connect() as conn:
+            result = conn.execution_options(yield_per=500).execute(query)
+            for (data,) in result:
+                yield record_from_dict(json.loads(data))
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(documents)).scalar_one()
+
+    def people(self) -> list[Person]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(people.c.data).order_by(people.c.id)).scalars().all()
+        return [_person(json.loads(r)) for r in rows]
+
+    def archives(self) -> list[Archive]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(archives.c.data).order_by(archives.c.id)).scalars().all()
+        return [Archive(**{**d, "abbreviations": tuple(d["abbreviations"])})
+                for d in map(json.loads, rows)]
+
+    def sets(self) -> list[DocumentSet]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(sets.c.data).order_by(sets.c.id)).scalars().all()
+        return [DocumentSet(**{**d, "documents": tuple(d["documents"])}) for d in map(json.loads, rows)]
+
+
+def _document_row(record: Record) -> dict:
+    return {
+        "id": record.id,
+        "path": record.path,
+        "sha256": record.sha256,
+        "title": record.title,
+        "type": record.type,
+        "number": record.number,
+        "date_text": record.date.text,
+        "date_earliest": record.date.earliest,
+        "date_latest": record.date.latest,
+        "language": record.language,
+        "record": json.dumps(record.to_dict(), ensure_ascii=False),
+    }
+
+
+def _person(data: dict) -> Person:
+    data = dict(data)
+    data["pseudonyms"] = tuple(Pseudonym(**p) for p in data["pseudonyms"])
+    for key in ("native", "variants", "offices"):
+        data[key] = tuple(data[key])
+    return Person(**data)

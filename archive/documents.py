@@ -1,0 +1,236 @@
+"""Reading and validating the Markdown collection into Records.
+
+`load_collection` collects every problem (never stopping at the first) so that `archive check`
+can list them all, each as `path:line: field: message`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import fields
+from .archives import ArchiveAuthority, load_archives
+from .archives import AuthorityError as ArchiveAuthorityError
+from .people import AuthorityError, PeopleAuthority, load_people
+from .records import DocumentSet, Problem, Record
+from .sets import load_sets
+from .settings import Config
+from .yamlnodes import error_line, error_text, load_located
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SECTION = re.compile(r"^##[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_SKIP_DIRS = {"authority", "sets"}
+
+RecordCache = Callable[[str, str], Record | None]  # (relative path, sha256) -> cached record
+
+
+@dataclass
+class Collection:
+    records: dict[str, Record]
+    problems: list[Problem]
+    people: PeopleAuthority | None
+    archives: ArchiveAuthority | None
+    sets: list[DocumentSet] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # paths of invalid documents
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def document_paths(documents_dir: Path) -> list[Path]:
+    """Every document file under the folder (README files, authority and sets excluded)."""
+    paths = []
+    for path in documents_dir.rglob("*.md"):
+        relative = path.relative_to(documents_dir)
+        if path.name.lower() == "readme.md" or relative.parts[0] in _SKIP_DIRS:
+            continue
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        paths.append(path)
+    return sorted(paths)
+
+
+def load_authorities(config: Config) -> tuple[PeopleAuthority | None, ArchiveAuthority | None,
+                                              list[Problem]]:
+    problems: list[Problem] = []
+    people = archives = None
+    try:
+        people = load_people(config.authority_dir / "people.yaml")
+    except AuthorityError as error:
+        problems.append(_problem_from_message(str(error), "people"))
+    try:
+        archives = load_archives(config.authority_dir / "archives.yaml")
+    except ArchiveAuthorityError as error:
+        problems.extend(error.problems)
+    return people, archives, problems
+
+
+def load_collection(config: Config, *, only: Iterable[Path] | None = None,
+                    cache: RecordCache | None = None) -> Collection:
+    """Validate the whole collection (or report only on `only`, still checking links against all).
+
+    `cache` lets a build reuse the validated record of a file whose bytes have not changed.
+    """
+    people, archives, problems = load_authorities(config)
+    if people is None or archives is None:
+        return Collection({}, problems, people, archives)
+    documents_dir = config.documents_dir
+    paths = document_paths(documents_dir)
+    selected = None if only is None else {p.resolve() for p in only}
+    records: dict[str, Record] = {}
+    first_path: dict[str, str] = {}
+    skipped: list[str] = []
+    for path in paths:
+        report = selected is None or path.resolve() in selected
+        display = _display(path, documents_dir)
+        record, file_problems = load_document(path, documents_dir, people, archives,
+                                              max_bytes=config.max_file_bytes, cache=cache)
+        if record is not None and record.id in first_path:
+            file_problems.append(Problem(display, 1, "id", (
+                f"duplicate id {record.id!r}: {first_path[record.id]} has the same id")))
+            record = None
+        if record is None:
+            skipped.append(display)
+        else:
+            first_path[record.id] = display
+            records[record.id] = record
+        if report:
+            problems.extend(file_problems)
+    problems.extend(_check_links(records, documents_dir, selected))
+    sets, set_problems = load_sets(config.sets_dir, set(records))
+    if selected is None:
+        problems.extend(set_problems)
+    return Collection(records, problems, people, archives, sets, skipped)
+
+
+def load_document(path: Path, documents_dir: Path, people: PeopleAuthority,
+                  archives: ArchiveAuthority, *, max_bytes: int,
+                  cache: RecordCache | None = None) -> tuple[Record | None, list[Problem]]:
+    """One file -> (record or None, its problems). Cross-document links are checked later."""
+    display = _display(path, documents_dir)
+
+    def problem(line: int, field_name: str, message: str) -> list[Problem]:
+        return [Problem(display, line, field_name, message)]
+
+    if path.is_symlink() and not _inside(path.resolve(), documents_dir.resolve()):
+        return None, problem(1, "file", "refused: a symbolic link pointing outside the documents folder")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, problem(1, "file", (
+                f"refused: {size:,} bytes is over the limit of {max_bytes:,} "
+                "(ARCHIVE_MAX_FILE_BYTES)"))
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, problem(1, "file", f"cannot read ({error.strerror})")
+    digest = hashlib.sha256(raw).hexdigest()
+    relative = path.relative_to(documents_dir).as_posix()
+    if cache is not None:
+        cached = cache(relative, digest)
+        if cached is not None:
+            return cached, []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, problem(line, "file", (
+            f"not UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start}); "
+            "save the file as UTF-8"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return None, problem(1, "file", "empty file: expected YAML front matter between --- lines")
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return None, problem(1, "front matter", "missing: the file must start with a --- line")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        return None, problem(1, "front matter", "unterminated: no closing --- line")
+    front = "\n".join(lines[1:end])
+    body = "\n".join(lines[end + 1:]).strip("\n") + "\n"
+    try:
+        located = load_located(front, first_line=2)
+    except yaml.YAMLError as error:
+        return None, problem(error_line(error, first_line=2), "front matter", error_text(error))
+    if not isinstance(located.value, dict):
+        kind = "empty" if located.value is None else type(located.value).__name__
+        kind = {"list": "a list", "str": "text", "int": "a number"}.get(kind, kind)
+        return None, problem(2, "front matter", f"expected a mapping of fields, got {kind}")
+    doc_id = path.stem
+    problems = []
+    if not SLUG.match(doc_id):
+        problems += problem(1, "id", (
+            f"file name {path.name!r} is not a valid id: use lower-case letters, digits and "
+            "hyphens, e.g. 1950-05-14-stalin-to-mao.md"))
+    values, field_problems = fields.validate(located, people, archives)
+    problems += [Problem(display, line, name, message) for line, name, message in field_problems]
+    if "id" in values and values.pop("id") != doc_id:
+        problems += problem(located.key_lines["id"], "id", (
+            f"id {located.value['id']!r} does not match the file name {path.name!r}"))
+    if problems:
+        return None, problems
+    record = Record(id=doc_id, path=relative, body=body, sha256=digest,
+                    sections=split_sections(body), **values)
+    return record, []
+
+
+def split_sections(body: str) -> dict[str, str]:
+    """`## Summary` / `## Translation` / `## Original` ... -> {"summary": text, ...}."""
+    sections: dict[str, str] = {}
+    matches = list(_SECTION.finditer(body))
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
+        name = re.sub(r"[^a-z0-9]+", "-", match.group(1).casefold()).strip("-")
+        sections[name] = body[match.end():end].strip()
+    return sections
+
+
+def _check_links(records: dict[str, Record], documents_dir: Path,
+                 selected: set[Path] | None) -> list[Problem]:
+    problems = []
+    for record in records.values():
+        if selected is not None and (documents_dir / record.path).resolve() not in selected:
+            continue
+        for target in record.replies_to:
+            if target == record.id:
+                message = "a document cannot reply to itself"
+            elif target not in records:
+                message = f"no document with id {target!r} in the collection"
+            else:
+                continue
+            line = _key_line(documents_dir / record.path, "replies_to")
+            problems.append(Problem(_display(documents_dir / record.path, documents_dir),
+                                    line, "replies_to", message))
+    return problems
+
+
+def _key_line(path: Path, key: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if line.startswith(f"{key}:"):
+            return number
+    return 1
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _display(path: Path, documents_dir: Path) -> str:
+    try:
+        return str(documents_dir / path.relative_to(documents_dir))
+    except ValueError:
+        return str(path)
+
+
+def _problem_from_message(message: str, default_field: str) -> Problem:
+    match = re.match(r"^(.*?):(\d+): ([^:]+): (.*)$", message, re.DOTALL)
+    if match:
+        return Problem(match[1], int(match[2]), match[3], match[4])
+    return Problem("documents/authority", 1, default_field, message)

@@ -1,0 +1,163 @@
+"""The name authority: every person and body, with all the forms their names take.
+
+Front matter may name a correspondent in any known form (Vishinsky, Вышинский, Filippov); the
+authority turns it into the canonical id. Matching ignores case, diacritics and punctuation.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from .records import Person, Pseudonym
+from .yamlnodes import error_line, error_text, load_located
+
+_FIELDS = {
+    "id", "name", "kind", "family", "given", "name_order", "native", "variants", "pseudonyms",
+    "offices", "note",
+}
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class AuthorityError(ValueError):
+    """The authority file itself is broken; the message is `path:line: field: message`."""
+
+
+def normalize_name(text: str) -> str:
+    """Fold a name for matching: no case, no diacritics, no punctuation, single spaces."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['’ʼʹ`]", "", text.casefold())
+    text = re.sub(r"[\W_]+", " ", text)
+    return " ".join(text.split())
+
+
+class PeopleAuthority:
+    def __init__(self, people: list[Person]):
+        self._by_id = {p.id: p for p in people}
+        self._by_form: dict[str, str] = {}
+        for person in people:
+            for form in (person.id, *person.all_forms()):
+                self._by_form.setdefault(normalize_name(form), person.id)
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __contains__(self, person_id: str) -> bool:
+        return person_id in self._by_id
+
+    def get(self, person_id: str) -> Person:
+        return self._by_id[person_id]
+
+    def resolve(self, name: str) -> Person | None:
+        """The person a name form stands for, or None."""
+        person_id = self._by_form.get(normalize_name(name))
+        return self._by_id[person_id] if person_id else None
+
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        """Display names of the people whose forms come nearest to `name`."""
+        matches = difflib.get_close_matches(normalize_name(name), self._by_form, n=12, cutoff=0.6)
+        names: list[str] = []
+        for form in matches:
+            display = self._by_id[self._by_form[form]].name
+            if display not in names:
+                names.append(display)
+        return names[:limit]
+
+    def forms(self) -> dict[str, str]:
+        """Every normalised form and the id it resolves to (for search-time expansion)."""
+        return dict(self._by_form)
+
+
+def load_people(path: Path) -> PeopleAuthority:
+    """Load people.yaml; raises AuthorityError naming the file, line and field of a problem."""
+    try:
+        located = load_located(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise AuthorityError(f"{path}:{error_line(error)}: people: {error_text(error)}") from None
+    except OSError as error:
+        raise AuthorityError(f"{path}:1: people: cannot read the name authority ({error.strerror})")
+    if not isinstance(located.value, list):
+        raise AuthorityError(f"{path}:{located.line}: people: expected a list of people and bodies")
+    people: list[Person] = []
+    owner: dict[str, str] = {}
+    for entry, line in zip(located.value, located.item_lines, strict=True):
+        person = _person(entry, path, line)
+        if person.id in {p.id for p in people}:
+            raise AuthorityError(f"{path}:{line}: id: duplicate id {person.id!r}")
+        for form in (person.id, *person.all_forms()):
+            key = normalize_name(form)
+            if owner.get(key, person.id) != person.id:
+                raise AuthorityError(
+                    f"{path}:{line}: {person.id}: the form {form!r} also belongs to {owner[key]!r}"
+                )
+            owner[key] = person.id
+        people.append(person)
+    return PeopleAuthority(people)
+
+
+def _person(entry: object, path: Path, line: int) -> Person:
+    def fail(field: str, message: str) -> AuthorityError:
+        return AuthorityError(f"{path}:{line}: {field}: {message}")
+
+    if not isinstance(entry, dict):
+        raise fail("people", "each entry must be a mapping with at least id and name")
+    unknown = sorted(set(entry) - _FIELDS)
+    if unknown:
+        raise fail(unknown[0], f"unknown field (known: {', '.join(sorted(_FIELDS))})")
+    for field in ("id", "name"):
+        if not isinstance(entry.get(field), str) or not entry[field].strip():
+            raise fail(field, "required text is missing")
+    if not _ID.match(entry["id"]):
+        raise fail("id", f"{entry['id']!r} is not a slug (lower-case letters, digits, hyphens)")
+    kind = entry.get("kind", "person")
+    if kind not in ("person", "body"):
+        raise fail("kind", f"expected person or body, got {kind!r}")
+    order = entry.get("name_order", "western")
+    if order not in ("western", "eastern"):
+        raise fail("name_order", f"expected western or eastern, got {order!r}")
+    pseudonyms = []
+    for item in _strings_or_mappings(entry.get("pseudonyms"), fail):
+        name, note = (item, None) if isinstance(item, str) else (item.get("name"), item.get("note"))
+        if not isinstance(name, str):
+            raise fail("pseudonyms", "each pseudonym needs a name")
+        pseudonyms.append(Pseudonym(name=name, note=note))
+    return Person(
+        id=entry["id"],
+        name=entry["name"],
+        kind=kind,
+        family=entry.get("family"),
+        given=entry.get("given"),
+        name_order=order,
+        native=_texts(entry.get("native"), "native", fail),
+        variants=_texts(entry.get("variants"), "variants", fail),
+        pseudonyms=tuple(pseudonyms),
+        offices=_texts(entry.get("offices"), "offices", fail),
+        note=entry.get("note"),
+    )
+
+
+def _texts(value: object, field: str, fail) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise fail(field, "expected text or a list of text")
+
+
+def _strings_or_mappings(value: object, fail) -> list:
+    if value is None:
+        return []
+    if isinstance(value, list) and all(isinstance(v, str | dict) for v in value):
+        return value
+    raise fail("pseudonyms", "expected a list of names or {name, note} mappings")

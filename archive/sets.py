@@ -1,0 +1,53 @@
+"""Curated document sets (`documents/sets/<id>.yaml`): a title, a paragraph and ordered ids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .records import DocumentSet, Problem
+from .yamlnodes import error_line, error_text, load_located
+
+_FIELDS = ("title", "description", "documents")
+
+
+def load_sets(sets_dir: Path, known_ids: set[str]) -> tuple[list[DocumentSet], list[Problem]]:
+    sets: list[DocumentSet] = []
+    problems: list[Problem] = []
+    if not sets_dir.is_dir():
+        return sets, problems
+    for path in sorted(sets_dir.glob("*.yaml")):
+        display = str(path)
+        try:
+            located = load_located(path.read_text(encoding="utf-8-sig"))
+        except (yaml.YAMLError, UnicodeDecodeError) as error:
+            line = error_line(error) if isinstance(error, yaml.YAMLError) else 1
+            text = error_text(error) if isinstance(error, yaml.YAMLError) else "not UTF-8"
+            problems.append(Problem(display, line, "set", text))
+            continue
+        data = located.value
+        if not isinstance(data, dict):
+            problems.append(Problem(display, 1, "set", "expected a mapping with title, description, documents"))
+            continue
+        found = []
+        for name in data:
+            if name not in _FIELDS:
+                found.append(Problem(display, located.key_lines[name], str(name), "unknown field"))
+        for name in ("title", "description"):
+            if not isinstance(data.get(name), str) or not data[name].strip():
+                found.append(Problem(display, located.key_lines.get(name, 1), name, "required text is missing"))
+        ids = data.get("documents")
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+            found.append(Problem(display, located.key_lines.get("documents", 1), "documents",
+                                 "expected a list of document ids"))
+        else:
+            lines = located.value_item_lines.get("documents", [])
+            for doc_id, line in zip(ids, lines, strict=False):
+                if doc_id not in known_ids:
+                    found.append(Problem(display, line, "documents", f"no document with id {doc_id!r}"))
+        problems.extend(found)
+        if not found:
+            sets.append(DocumentSet(path.stem, data["title"].strip(), data["description"].strip(),
+                                    tuple(ids)))
+    return sets, problems
