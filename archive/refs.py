@@ -31,7 +31,7 @@ _LABELS = "|".join(f"(?P<{part}>{labels})" for part, labels in LABELS.items())
 _LABEL = re.compile(rf"(?<!\w)(?:{_LABELS})(?!\w)\s*[.:]?\s*", re.I)
 # Fond, opis, delo and papka are a number with at most one letter ("059a", "5а").
 _NUMBER = r"\d+(?:[^\W\d_](?!\w))?"
-_UNIT = re.compile(_NUMBER + r"(?!\w)")
+_UNIT = re.compile(_NUMBER + r"(?![\w/–—-])")  # a range of dela ("d. 3-4") is unreadable
 # Sheets: numbers, ranges and lists of them, a sheet's back marked "ob." ("10-12, 15", "5 об.").
 _SHEET = _NUMBER + r"(?:\s?(?:ob|об)(?!\w)\.?)?"
 _RANGE = _SHEET + r"(?:\s*[-–—]\s*" + _SHEET + ")?"
