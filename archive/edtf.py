@@ -26,8 +26,8 @@ def parse_date(text: str) -> DocDate:
     text = text.strip()
     if "/" in text:
         start_text, _, end_text = text.partition("/")
-        start = _parse_part(start_text, text, open_value=_OPEN_START) if start_text not in ("", "..") else None
-        end = _parse_part(end_text, text, open_value=_OPEN_END) if end_text not in ("", "..") else None
+        start = _parse_part(start_text, text) if start_text not in ("", "..") else None
+        end = _parse_part(end_text, text) if end_text not in ("", "..") else None
         if start is None and end is None:
             raise DateError(_expected(text))
         earliest = start[0] if start else _OPEN_START
@@ -40,11 +40,11 @@ def parse_date(text: str) -> DocDate:
             uncertain=any(f[0] for f in flags),
             approximate=any(f[1] for f in flags),
         )
-    earliest, latest, (uncertain, approximate) = _parse_part(text, text, open_value=None)
+    earliest, latest, (uncertain, approximate) = _parse_part(text, text)
     return DocDate(text, earliest, latest, uncertain=uncertain, approximate=approximate)
 
 
-def _parse_part(part: str, whole: str, open_value: date | None):
+def _parse_part(part: str, whole: str):
     match = _PART.match(part)
     if not match:
         raise DateError(_expected(whole))

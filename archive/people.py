@@ -84,7 +84,7 @@ def load_people(path: Path) -> PeopleAuthority:
     except yaml.YAMLError as error:
         raise AuthorityError(f"{path}:{error_line(error)}: people: {error_text(error)}") from None
     except OSError as error:
-        raise AuthorityError(f"{path}:1: people: cannot read the name authority ({error.strerror})")
+        raise AuthorityError(f"{path}:1: people: cannot read the name authority ({error.strerror})") from None
     if not isinstance(located.value, list):
         raise AuthorityError(f"{path}:{located.line}: people: expected a list of people and bodies")
     people: list[Person] = []

@@ -28,7 +28,7 @@ def load_sets(sets_dir: Path, known_ids: set[str]) -> tuple[list[DocumentSet], l
             continue
         data = located.value
         if not isinstance(data, dict):
-            problems.append(Problem(display, 1, "set", "expected a mapping with title, description, documents"))
+            problems.append(Problem(display, 1, "set", "expected a mapping: title, description, documents"))
             continue
         found = []
         for name in data:
@@ -36,7 +36,8 @@ def load_sets(sets_dir: Path, known_ids: set[str]) -> tuple[list[DocumentSet], l
                 found.append(Problem(display, located.key_lines[name], str(name), "unknown field"))
         for name in ("title", "description"):
             if not isinstance(data.get(name), str) or not data[name].strip():
-                found.append(Problem(display, located.key_lines.get(name, 1), name, "required text is missing"))
+                line = located.key_lines.get(name, 1)
+                found.append(Problem(display, line, name, "required text is missing"))
         ids = data.get("documents")
         if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
             found.append(Problem(display, located.key_lines.get("documents", 1), "documents",

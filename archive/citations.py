@@ -1,0 +1,378 @@
+"""Citations of one record: CSL-JSON, formatted styles, RIS, BibTeX and Zotero meta tags.
+
+CSL-JSON (`csl_json`) is the source of every formatted citation; `archive.csl` renders it with
+citeproc-js, the engine inside Zotero (see that module for why). RIS, BibTeX and the meta tags
+follow what Zotero's importers read for a "letter": it keeps recipient, archive and archive
+location from them, and the archive's place only from the note/extra line "Archive Place: ...".
+
+Names: persons in western order are {family, given}; bodies and East Asian names are {literal}
+so that "Mao Zedong" is never printed "Zedong Mao". Note that citeproc-js (and so Zotero) prints
+romanised western names family-first ("Stalin I. V.") in items whose `language` is zh or ja.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from archive import csl
+from archive.archives import ArchiveAuthority
+from archive.records import ArchiveRef, Person, Record
+from archive.refs import format_short
+
+STYLE_FORMATS = {
+    "chicago-note": ("chicago", "note"),
+    "chicago-short-note": ("chicago", "short-note"),
+    "chicago-bibliography": ("chicago", "bibliography"),
+    "mla": ("mla", "bibliography"),
+    "apa": ("apa", "bibliography"),
+}
+FORMATS = (*STYLE_FORMATS, "csl-json", "ris", "bibtex")
+
+
+# --- CSL-JSON ---------------------------------------------------------------------------------
+
+
+def csl_json(
+    record: Record, people: Mapping[str, Person], archives: ArchiveAuthority, base_url: str
+) -> dict:
+    """The record as one CSL-JSON item (type personal_communication, as Zotero's "letter")."""
+    item: dict = {
+        "id": record.id,
+        "type": "personal_communication",
+        "genre": genre(record),
+        "title": record.title,
+    }
+    if record.sender:
+        item["author"] = [csl_name(people[p]) for p in record.sender]
+    if record.recipient:
+        item["recipient"] = [csl_name(people[p]) for p in record.recipient]
+    item["issued"] = csl_date(record.date.text)
+    if record.archive_refs:
+        first = record.archive_refs[0]
+        archive = archives.get(first.archive)
+        item["archive"] = archive_name(first, archives)
+        location = format_short(first)
+        if location:
+            item["archive_location"] = location
+        if archive.city:
+            item["archive-place"] = archive.city
+    note = note_lines(record, archives)
+    if note:
+        item["note"] = "\n".join(note)
+    if record.language:
+        item["language"] = record.language
+    if record.number:
+        item["number"] = record.number
+    item["URL"] = document_url(record, base_url)
+    return item
+
+
+def csl_json_list(
+    records: Iterable[Record],
+    people: Mapping[str, Person],
+    archives: ArchiveAuthority,
+    base_url: str,
+) -> list[dict]:
+    return [csl_json(r, people, archives, base_url) for r in records]
+
+
+def csl_name(person: Person) -> dict:
+    if person.kind == "person" and person.name_order == "western" and person.family:
+        return {"family": person.family, "given": person.given} if person.given else {
+            "family": person.family
+        }
+    return {"literal": person.name}
+
+
+def csl_date(text: str) -> dict:
+    """EDTF -> CSL date: "1950-05" -> {"date-parts": [[1950, 5]]}; intervals give two parts;
+    uncertain (?) and approximate (~, %) dates set "circa". No "raw": citeproc-js prefers
+    date-parts anyway, and Zotero's CSL-JSON import would take a raw interval as a broken date."""
+    qualified = any(mark in text for mark in "?~%")
+    ends = [_date_parts(end) for end in text.split("/")]
+    parts = [p for p in ends if p]
+    date: dict = {"date-parts": parts}
+    if qualified:
+        date["circa"] = True
+    return date
+
+
+def _date_parts(end: str) -> list[int]:
+    end = end.strip().strip("?~%")
+    if not end or end == "..":
+        return []
+    return [int(n) for n in end.split("-")]
+
+
+def genre(record: Record) -> str:
+    """The document type as a genre: "telegram", "record of conversation"."""
+    return record.type.lower().replace("-", " ")
+
+
+def archive_name(ref: ArchiveRef, archives: ArchiveAuthority) -> str:
+    archive = archives.get(ref.archive)
+    return f"{archive.name_en} ({archive.id})"
+
+
+def other_copies(record: Record) -> str:
+    """The archive copies after the first: "AVP RF, f. 059a, ...; RGASPI, f. 558, ..." or ""."""
+    return "; ".join(_ref_text(ref) for ref in record.archive_refs[1:])
+
+
+def _ref_text(ref: ArchiveRef) -> str:
+    location = format_short(ref)
+    return f"{ref.archive}, {location}" if location else ref.archive
+
+
+def note_lines(record: Record, archives: ArchiveAuthority) -> list[str]:
+    """Zotero's "extra" lines: the archive place (kept only from there) and other copies."""
+    lines = []
+    if record.archive_refs:
+        city = archives.get(record.archive_refs[0].archive).city
+        if city:
+            lines.append(f"archive-place: {city}")
+    copies = other_copies(record)
+    if copies:
+        lines.append(f"Other copies: {copies}")
+    return lines
+
+
+def document_url(record: Record, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/documents/{record.id}"
+
+
+# --- Formatted citations ----------------------------------------------------------------------
+
+
+def format_citation(
+    record: Record,
+    people: Mapping[str, Person],
+    archives: ArchiveAuthority,
+    base_url: str,
+    style: str,
+    form: str,
+    output: str = "text",
+) -> str:
+    """Chicago (note, short-note, bibliography), MLA or APA (bibliography) as text or HTML, exactly
+    as citeproc-js renders the record's CSL-JSON. Raises ValueError for an unknown style/form."""
+    return csl.render(csl_json(record, people, archives, base_url), style, form, output)
+
+
+# --- RIS --------------------------------------------------------------------------------------
+
+
+def ris_entry(
+    record: Record, people: Mapping[str, Person], archives: ArchiveAuthority, base_url: str
+) -> str:
+    """One RIS record as Zotero imports a letter (TY PCOMM), ending with "ER  - " and a newline."""
+    lines = [("TY", "PCOMM")]
+    lines += [("AU", ris_name(people[p])) for p in record.sender]
+    lines += [("A2", ris_name(people[p])) for p in record.recipient]
+    lines.append(("TI", record.title))
+    parts = csl_date(record.date.text)["date-parts"]
+    if parts:
+        first = parts[0] + [None] * (3 - len(parts[0]))
+        lines.append(("DA", "/".join("" if n is None else f"{n:02d}" for n in first) + "/"))
+        lines.append(("PY", str(first[0])))
+    lines.append(("M3", genre(record)))
+    if record.number:
+        lines.append(("M1", record.number))
+    if record.archive_refs:
+        first_ref = record.archive_refs[0]
+        lines.append(("DB", archive_name(first_ref, archives)))
+        location = format_short(first_ref)
+        if location:
+            lines.append(("AN", location))
+        city = archives.get(first_ref.archive).city
+        if city:
+            lines.append(("M2", f"Archive Place: {city}"))
+    copies = other_copies(record)
+    if copies:
+        lines.append(("N1", f"Other copies: {copies}"))
+    if record.language:
+        lines.append(("LA", record.language))
+    lines.append(("UR", document_url(record, base_url)))
+    lines.append(("ER", ""))
+    return "".join(f"{tag}  - {_one_line(value)}\n" for tag, value in lines)
+
+
+def ris(
+    records: Iterable[Record],
+    people: Mapping[str, Person],
+    archives: ArchiveAuthority,
+    base_url: str,
+) -> str:
+    return "\n".join(ris_entry(r, people, archives, base_url) for r in records)
+
+
+def ris_name(person: Person) -> str:
+    """"Stalin, I. V." for persons in western order; a name without a comma (a body, "Mao Zedong")
+    is kept whole by Zotero's RIS import."""
+    name = csl_name(person)
+    if "literal" in name:
+        return name["literal"]
+    return f"{name['family']}, {name['given']}" if name.get("given") else name["family"]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- BibTeX -----------------------------------------------------------------------------------
+
+_BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_BIBTEX_SPECIAL_RE = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIAL))
+
+
+def bibtex_escape(text: str) -> str:
+    """Escape TeX's special characters; non-ASCII stays as UTF-8 (biber and bibtex8 read it)."""
+    return _BIBTEX_SPECIAL_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group()], _one_line(text))
+
+
+def bibtex_name(person: Person) -> str:
+    """"Stalin, I. V."; bodies and eastern-order names in braces so they are never split."""
+    name = csl_name(person)
+    if "literal" in name:
+        return "{" + bibtex_escape(name["literal"]) + "}"
+    family = bibtex_escape(name["family"])
+    return f"{family}, {bibtex_escape(name['given'])}" if name.get("given") else family
+
+
+def bibtex_key(record: Record) -> str:
+    """The record id: stable (it is the permalink) and unique in the collection."""
+    return record.id
+
+
+def bibtex_entry(
+    record: Record,
+    people: Mapping[str, Person],
+    archives: ArchiveAuthority,
+    base_url: str,
+    key: str | None = None,
+) -> str:
+    """One `@unpublished` entry; the archive reference goes in `note`, which every client keeps."""
+    fields: list[tuple[str, str]] = []
+    if record.sender:
+        fields.append(("author", " and ".join(bibtex_name(people[p]) for p in record.sender)))
+    fields.append(("title", bibtex_escape(record.title)))
+    fields.append(("type", bibtex_escape(genre(record))))
+    if record.number:
+        fields.append(("number", bibtex_escape(record.number)))
+    parts = csl_date(record.date.text)["date-parts"]
+    if parts:
+        fields.append(("year", str(parts[0][0])))
+        if len(parts[0]) > 1:
+            fields.append(("month", str(parts[0][1])))
+    fields.append(("date", bibtex_date(record.date.text)))
+    note = bibtex_note(record)
+    if note:
+        fields.append(("note", bibtex_escape(note)))
+    if record.language:
+        fields.append(("language", bibtex_escape(record.language)))
+    fields.append(("url", document_url(record, base_url)))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@unpublished{{{key or bibtex_key(record)},\n{body}\n}}\n"
+
+
+def bibtex(
+    records: Iterable[Record],
+    people: Mapping[str, Person],
+    archives: ArchiveAuthority,
+    base_url: str,
+) -> str:
+    """Entries for several records; keys made unique by a suffix (-2, -3) should two collide."""
+    seen: dict[str, int] = {}
+    entries = []
+    for record in records:
+        key = bibtex_key(record)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            key = f"{key}-{seen[key]}"
+        entries.append(bibtex_entry(record, people, archives, base_url, key=key))
+    return "\n".join(entries)
+
+
+def bibtex_date(text: str) -> str:
+    """biblatex's EDTF: qualifiers after the date ("~1949-05" -> "1949-05~")."""
+    ends = []
+    for end in text.split("/"):
+        marks = "".join(c for c in end if c in "?~%")
+        ends.append(end.strip("?~%") + marks)
+    return "/".join(ends)
+
+
+def bibtex_note(record: Record) -> str:
+    """"APRF, f. 45, op. 1, d. 334, ll. 97-98; other copies: AVP RF, f. 059a, ..."."""
+    if not record.archive_refs:
+        return ""
+    note = _ref_text(record.archive_refs[0])
+    copies = other_copies(record)
+    return f"{note}; other copies: {copies}" if copies else note
+
+
+# --- Embedded metadata ------------------------------------------------------------------------
+
+
+def zotero_meta_tags(
+    record: Record, people: Mapping[str, Person], archives: ArchiveAuthority, base_url: str
+) -> list[tuple[str, str]]:
+    """(name, content) pairs for the document page's <head>, so that Zotero's Connector saves a
+    complete letter. No citation_* tags and no COinS: either makes Zotero drop the recipient and
+    the archive. The page adds the canonical link itself."""
+    tags = [("z.itemType", "letter"), ("DC.title", record.title)]
+    tags += [("DC.creator", ris_name(people[p])) for p in record.sender]
+    tags += [("z.recipients", ris_name(people[p])) for p in record.recipient]
+    parts = csl_date(record.date.text)["date-parts"]
+    if parts:
+        tags.append(("DC.date", "-".join(f"{n:02d}" if i else str(n) for i, n in enumerate(parts[0]))))
+    tags.append(("DC.type", genre(record)))
+    if record.archive_refs:
+        first = record.archive_refs[0]
+        tags.append(("z.archive", archive_name(first, archives)))
+        location = format_short(first)
+        if location:
+            tags.append(("DC.coverage", location))
+        city = archives.get(first.archive).city
+        if city:
+            tags.append(("z.extra", f"Archive Place: {city}"))
+    if record.language:
+        tags.append(("DC.language", record.language))
+    return tags
+
+
+# --- Dispatch ---------------------------------------------------------------------------------
+
+
+def cite(
+    record: Record,
+    people: Mapping[str, Person],
+    archives: ArchiveAuthority,
+    base_url: str,
+    fmt: str,
+) -> str:
+    """The record in one of FORMATS (plain text for the styles); ValueError for any other."""
+    if fmt in STYLE_FORMATS:
+        style, form = STYLE_FORMATS[fmt]
+        return format_citation(record, people, archives, base_url, style, form)
+    if fmt == "csl-json":
+        import json
+
+        return json.dumps(csl_json(record, people, archives, base_url), ensure_ascii=False,
+                          indent=2)
+    if fmt == "ris":
+        return ris_entry(record, people, archives, base_url)
+    if fmt == "bibtex":
+        return bibtex_entry(record, people, archives, base_url)
+    raise ValueError(f"unknown citation format {fmt!r}; expected one of {', '.join(FORMATS)}")
