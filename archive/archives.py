@@ -77,7 +77,7 @@ def load_archives(path: Path) -> ArchiveAuthority:
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except OSError as error:
-        problem = Problem(where, 0, "file", f"cannot read: {error.strerror}")
+        problem = Problem(where, 1, "file", f"cannot read: {error.strerror}")
         raise AuthorityError([problem]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
