@@ -69,9 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     ref.add_argument("--json", action="store_true", help="print JSON")
     ref.set_defaults(handler=cmd_ref)
 
-    from . import cli_more  # commands that need the search, citation and web layers
+    # Commands built on the search, citation, export and web layers, each in its own module.
+    from . import cli_export, cli_more, cli_serve
 
-    cli_more.add_commands(commands)
+    for module in (cli_more, cli_export, cli_serve):
+        module.add_commands(commands)
     return parser
 
 
