@@ -12,6 +12,7 @@ romanised western names family-first ("Stalin I. V.") in items whose `language` 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 
@@ -176,8 +177,6 @@ def ris_entry(
         lines.append(("DA", "/".join("" if n is None else f"{n:02d}" for n in first) + "/"))
         lines.append(("PY", str(first[0])))
     lines.append(("M3", genre(record)))
-    if record.number:
-        lines.append(("M1", record.number))
     if record.archive_refs:
         first_ref = record.archive_refs[0]
         lines.append(("DB", archive_name(first_ref, archives)))
@@ -367,8 +366,6 @@ def cite(
         style, form = STYLE_FORMATS[fmt]
         return format_citation(record, people, archives, base_url, style, form)
     if fmt == "csl-json":
-        import json
-
         return json.dumps(csl_json(record, people, archives, base_url), ensure_ascii=False,
                           indent=2)
     if fmt == "ris":

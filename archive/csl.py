@@ -51,7 +51,7 @@ var archiveSys = {
   retrieveLocale: function () { return ARCHIVE.locale; },
   retrieveItem: function (id) { return ARCHIVE.items[id]; }
 };
-function archiveSetup(locale, styles) { ARCHIVE.locale = locale; ARCHIVE.styles = styles; }
+function archiveSetup(locale, styles) { ARCHIVE.locale = locale; ARCHIVE.styles = styles; return true; }
 function archiveRender(item, style, form, output) {
   var key = style + "\u0000" + output;
   if (!ARCHIVE.engines[key]) {
