@@ -259,3 +259,126 @@ def _person(data: dict) -> Person:
     for key in ("native", "variants", "offices"):
         data[key] = tuple(data[key])
     return Person(**data)
+
+
+# -- read queries for the web reader (archive.browse) ----------------------------------------
+# Added as functions over a Catalog so that the class above stays as the build uses it.
+
+def date_counts(catalog: Catalog) -> list[tuple[object, int]]:
+    """(date_earliest, number of documents) per distinct earliest date, in date order."""
+    query = (select(documents.c.date_earliest, func.count())
+             .group_by(documents.c.date_earliest).order_by(documents.c.date_earliest))
+    with catalog.engine.connect() as conn:
+        return [(day, n) for day, n in conn.execute(query)]
+
+
+def date_span(catalog: Catalog) -> tuple[object, object] | None:
+    """The earliest and latest day any document can mean, or None for an empty catalog."""
+    query = select(func.min(documents.c.date_earliest), func.max(documents.c.date_latest))
+    with catalog.engine.connect() as conn:
+        first, last = conn.execute(query).one()
+    return (first, last) if first is not None else None
+
+
+def role_counts(catalog: Catalog) -> list[tuple[str, str, int]]:
+    """(person_id, role, number of documents) for every person named in any role."""
+    query = (select(roles.c.person_id, roles.c.role, func.count(func.distinct(roles.c.document_id)))
+             .group_by(roles.c.person_id, roles.c.role))
+    with catalog.engine.connect() as conn:
+        return [(p, r, n) for p, r, n in conn.execute(query)]
+
+
+def document_summaries(catalog: Catalog, ids: Iterable[str] | None = None) -> list[dict]:
+    """id, title, type, number, date_text, date_earliest of documents (all, or `ids`), in date
+    order, ties by id; without parsing the stored records."""
+    columns = (documents.c.id, documents.c.title, documents.c.type, documents.c.number,
+               documents.c.date_text, documents.c.date_earliest)
+    query = select(*columns).order_by(documents.c.date_earliest, documents.c.id)
+    with catalog.engine.connect() as conn:
+        if ids is None:
+            return [dict(row._mapping) for row in conn.execute(query)]
+        wanted, rows = list(dict.fromkeys(ids)), []
+        for start in range(0, len(wanted), 500):
+            batch = query.where(documents.c.id.in_(wanted[start:start + 500]))
+            rows += [dict(row._mapping) for row in conn.execute(batch)]
+    rows.sort(key=lambda r: (r["date_earliest"], r["id"]))
+    return rows
+
+
+def document_roles(catalog: Catalog, ids: Iterable[str]) -> list[tuple[str, str, int, str]]:
+    """(document_id, role, position, person_id) for the given documents."""
+    wanted, found = list(dict.fromkeys(ids)), []
+    with catalog.engine.connect() as conn:
+        for start in range(0, len(wanted), 500):
+            query = (select(roles.c.document_id, roles.c.role, roles.c.position, roles.c.person_id)
+                     .where(roles.c.document_id.in_(wanted[start:start + 500]))
+                     .order_by(roles.c.document_id, roles.c.role, roles.c.position))
+            found += [tuple(row) for row in conn.execute(query)]
+    return found
+
+
+def person_documents(catalog: Catalog, person_id: str) -> list[tuple[str, str]]:
+    """(document_id, role) for every document naming the person, in date order."""
+    query = (select(roles.c.document_id, roles.c.role)
+             .join(documents, documents.c.id == roles.c.document_id)
+             .where(roles.c.person_id == person_id)
+             .distinct()
+             .order_by(documents.c.date_earliest, documents.c.id, roles.c.role))
+    with catalog.engine.connect() as conn:
+        return [(d, r) for d, r in conn.execute(query)]
+
+
+def correspondents(catalog: Catalog, person_id: str) -> list[tuple[str, str, int]]:
+    """(other person_id, direction "to" | "from", number of documents) between the person as
+    sender and others as recipients ("to") and the reverse ("from")."""
+    mine, theirs = roles.alias("mine"), roles.alias("theirs")
+    found = []
+    with catalog.engine.connect() as conn:
+        for direction, my_role, their_role in (("to", "sender", "recipient"),
+                                               ("from", "recipient", "sender")):
+            query = (select(theirs.c.person_id, func.count(func.distinct(theirs.c.document_id)))
+                     .join(mine, mine.c.document_id == theirs.c.document_id)
+                     .where(mine.c.person_id == person_id, mine.c.role == my_role,
+                            theirs.c.role == their_role, theirs.c.person_id != person_id)
+                     .group_by(theirs.c.person_id))
+            found += [(other, direction, n) for other, n in conn.execute(query)]
+    return found
+
+
+def neighbours(catalog: Catalog, doc_id: str) -> tuple[str | None, str | None]:
+    """The ids before and after the document in (date_earliest, id) order."""
+    with catalog.engine.connect() as conn:
+        row = conn.execute(select(documents.c.date_earliest).where(documents.c.id == doc_id)).first()
+        if row is None:
+            return None, None
+        day = row[0]
+        before = (select(documents.c.id)
+                  .where((documents.c.date_earliest < day)
+                         | ((documents.c.date_earliest == day) & (documents.c.id < doc_id)))
+                  .order_by(documents.c.date_earliest.desc(), documents.c.id.desc()).limit(1))
+        after = (select(documents.c.id)
+                 .where((documents.c.date_earliest > day)
+                        | ((documents.c.date_earliest == day) & (documents.c.id > doc_id)))
+                 .order_by(documents.c.date_earliest, documents.c.id).limit(1))
+        return conn.execute(before).scalar(), conn.execute(after).scalar()
+
+
+def replied_by(catalog: Catalog, doc_id: str) -> list[str]:
+    """Ids of the documents whose `replies_to` names `doc_id`, in date order."""
+    # replies_to lives only in the stored record: narrow with LIKE (ids are slugs, so no
+    # wildcard characters), then confirm on the parsed record.
+    query = (select(documents.c.id, documents.c.record)
+             .where(documents.c.record.contains(f'"{doc_id}"'), documents.c.id != doc_id)
+             .order_by(documents.c.date_earliest, documents.c.id))
+    with catalog.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [i for i, data in rows if doc_id in json.loads(data).get("replies_to", [])]
+
+
+def reference_rows(catalog: Catalog) -> list[tuple[str, str | None, str | None, str | None, str]]:
+    """(archive, fond, opis, delo, document_id) for every archive reference."""
+    query = (select(references.c.archive, references.c.fond, references.c.opis, references.c.delo,
+                    references.c.document_id)
+             .order_by(references.c.archive, references.c.document_id, references.c.position))
+    with catalog.engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(query)]
