@@ -7,7 +7,8 @@ an eastern-order name, month-only, interval and uncertain dates) in Chicago 17th
 citeproc-js in 1 of 40 strings. Its differences are not a thin, systematic layer one could correct:
 besides commas outside closing quotes and straight apostrophes, it drops the title from Chicago
 short notes, renders "May 13-14, 1950" as "13,-14, May 1950", ignores `circa`, escapes `&` as
-`&amp;` and does not nest quotes. Running citeproc-js itself gave 40 of 40.
+`&amp;` and does not nest quotes. Running citeproc-js itself gave 40 of 40, and gives 80 of 80
+on the test records (tests/data/citations: 8 document types x 5 style forms x text/HTML).
 
 So this module runs citeproc-js (npm `citeproc` 2.4.63, the single-file CommonJS build, shipped
 unmodified as `archive/data/citeproc.js` under its own licence, CPAL-1.0 or AGPL-3.0, in
