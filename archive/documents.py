@@ -107,6 +107,7 @@ def load_collection(config: Config, *, only: Iterable[Path] | None = None,
     sets, set_problems = load_sets(config.sets_dir, set(records))
     if selected is None:
         problems.extend(set_problems)
+    problems.sort(key=lambda p: (p.path, p.line))
     return Collection(records, problems, people, archives, sets, skipped)
 
 

@@ -140,7 +140,7 @@ def _names(field: str, value: object, line: int, people: PeopleAuthority, values
             suggestions = people.suggest(name)
             hint = f"; did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
             issues.append((line, field, (
-                f"unknown name {name!r} (not in documents/authority/people.yaml){hint}")))
+                f"unknown name {name!r} (not in the name authority, authority/people.yaml){hint}")))
         elif person.id not in ids:
             ids.append(person.id)
     values[field] = ids
