@@ -35,7 +35,8 @@ def test_normalize_name_folds_case_diacritics_and_punctuation():
     ("- id: a\n  name: A\n- id: b\n  name: B\n  variants: [a]\n",
      "{path}:3: b: the form 'a' also belongs to 'a'"),
     ("- id: a\n  name: A\n- id: a\n  name: Other\n", "{path}:3: id: duplicate id 'a'"),
-    ("- id: Bad Id\n  name: A\n", "{path}:1: id: 'Bad Id' is not a slug (lower-case letters, digits, hyphens)"),
+    ("- id: Bad Id\n  name: A\n",
+     "{path}:1: id: 'Bad Id' is not a slug (lower-case letters, digits, hyphens)"),
     ("- id: a\n", "{path}:1: name: required text is missing"),
     ("- id: a\n  name: A\n  kind: robot\n", "{path}:1: kind: expected person or body, got 'robot'"),
     ("- id: a\n  name: A\n  nickname: x\n", "{path}:1: nickname: unknown field (known: family, given, id, "
