@@ -28,7 +28,8 @@ IDS = [entry["id_hint"] for entry in SHEET]
 
 def entry_people(text: str) -> list[str]:
     """Authority ids named in a sheet string, in the order they first appear."""
-    folded = f" {normalize_name(re.sub(r"['’]s\b", '', text))} "  # the Soviet leadership's
+    text = re.sub(r"['’]s\b", "", text)  # "the Soviet leadership's instructions"
+    folded = f" {normalize_name(text)} "
     found: dict[str, int] = {}
     for person in COLLECTION.people:
         # A pseudonym whose owner is disputed (Chan Fu) proves nothing about who is meant.
