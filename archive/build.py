@@ -23,7 +23,7 @@ from .documents import load_collection
 from .records import Problem
 from .settings import Config
 
-INDEX_FORMAT = "1"  # bump when the index schema or analysis changes: forces a full rebuild
+INDEX_FORMAT = "2"  # bump when the index schema or analysis changes: forces a full rebuild
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 

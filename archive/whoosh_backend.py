@@ -1,74 +1,196 @@
 """The Whoosh index: the only module that imports Whoosh.
 
 One directory per index generation; a build writes a new generation and the catalog's state says
-which one is current, so readers never see a half-written index.
+which one is current, so readers never see a half-written index. Beside the segments each
+generation holds `columns.npz` (archive.facets): the facet and date columns by document number,
+so that searches count facets and filter dates in numpy rather than through Whoosh.
+
+Analysis is archive.analysis wrapped as a Whoosh tokenizer: Latin words stemmed as English,
+Cyrillic words stemmed as Russian plus their transliteration, diacritics folded. Word pairs go
+into a `pairs` field so that a phrase becomes term lookups. `spell` keeps the folded, unstemmed
+words for prefix, fuzzy and "did you mean".
 """
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.support.charset import accent_map
+from whoosh import query as wq
+from whoosh.analysis import Token as WhooshToken
+from whoosh.analysis import Tokenizer
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from . import analysis, facets
+from . import query as q
 from .people import PeopleAuthority
 from .records import Record
 
-_folding = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
-ENGLISH = _folding | StemFilter(lang="en")
-RUSSIAN = _folding | StemFilter(lang="ru")
+DEFAULT_FIELDS = {"title": 2.0, "text": 1.0, "names": 1.5, "subject": 1.5}
+
+
+class _Mixed(Tokenizer):
+    """Words -> stems (English for Latin, Russian + transliteration for Cyrillic), with offsets."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost, t.stopped = 1.0, False
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        for token in analysis.tokens(value):
+            for term in token.terms:
+                t.text = term
+                t.boost, t.stopped = 1.0, False
+                if positions:
+                    t.pos = start_pos + token.pos
+                if chars:
+                    t.startchar, t.endchar = start_char + token.start, start_char + token.end
+                yield t
+
+
+class _Plain(Tokenizer):
+    """Folded, unstemmed words (the spelling vocabulary)."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        words = analysis.plain_words(value) if tokenize else [value]
+        for i, word in enumerate(words):
+            t.text, t.boost, t.stopped = word, 1.0, False
+            if positions:
+                t.pos = start_pos + i
+            yield t
+
+
+class _Pairs(Tokenizer):
+    """Shingles: one term per pair of adjacent words (every combination of their terms)."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.text, t.boost, t.stopped = value, 1.0, False
+            yield t
+            return
+        previous = None
+        for token in analysis.tokens(value):
+            if previous is not None:
+                for pair in analysis.pair_terms(previous, token.terms):
+                    t.text, t.boost, t.stopped = pair, 1.0, False
+                    yield t
+            previous = token.terms
+
+
+MIXED = _Mixed()
+PLAIN = _Plain()
+PAIRS = _Pairs()
 
 
 def schema() -> Schema:
     return Schema(
         id=ID(unique=True, stored=True, sortable=True),
-        title=TEXT(analyzer=ENGLISH, stored=True, field_boost=2.0),
-        text=TEXT(analyzer=ENGLISH, stored=True, chars=True),
-        original=TEXT(analyzer=RUSSIAN, stored=True, chars=True),
-        names=TEXT(analyzer=_folding),
-        sender=KEYWORD(commas=True, stored=True, sortable=True),
-        recipient=KEYWORD(commas=True, stored=True, sortable=True),
+        title=TEXT(analyzer=MIXED, stored=True),
+        text=TEXT(analyzer=MIXED, stored=True, chars=True),
+        pairs=TEXT(analyzer=PAIRS, phrase=False),
+        spell=TEXT(analyzer=PLAIN, phrase=False),
+        names=TEXT(analyzer=MIXED),
+        people=KEYWORD(commas=True),
+        sender=KEYWORD(commas=True, stored=True),
+        recipient=KEYWORD(commas=True, stored=True),
         via=KEYWORD(commas=True, stored=True),
         archive=KEYWORD(commas=True, stored=True),
-        fond=KEYWORD(commas=True),
-        type=ID(stored=True, sortable=True),
-        language=ID(stored=True, sortable=True),
-        subject=KEYWORD(commas=True, lowercase=True, stored=True),
-        number=TEXT(analyzer=_folding, stored=True),
-        date_start=NUMERIC(int, bits=32, stored=True, sortable=True),
-        date_end=NUMERIC(int, bits=32, stored=True, sortable=True),
+        fond=KEYWORD(commas=True, lowercase=True),
+        type=ID(stored=True),
+        language=ID(stored=True),
+        subject=TEXT(analyzer=MIXED, stored=True),
+        number=TEXT(analyzer=MIXED, stored=True),
+        date_start=NUMERIC(int, bits=32, stored=True),
+        date_end=NUMERIC(int, bits=32, stored=True),
         date_text=STORED(),
-        updated=DATETIME(),
+        summary=STORED(),
+        facets=COLUMN(),
     )
 
 
-def _fields(record: Record, people: PeopleAuthority) -> dict:
+# -- writing ---------------------------------------------------------------------------------
+
+def _facet_row(record: Record) -> dict:
+    earliest, latest = record.date.earliest, record.date.latest
+    years = [str(y) for y in range(earliest.year, latest.year + 1)]
+    months = []
+    span = (latest.year - earliest.year) * 12 + latest.month - earliest.month
+    if span < 3:  # a day, a month or a short interval; a year-only date has no month
+        y, m = earliest.year, earliest.month
+        for _ in range(span + 1):
+            months.append(f"{y:04d}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return {
+        "id": record.id,
+        "date_start": earliest.toordinal(),
+        "date_end": latest.toordinal(),
+        "sender": list(dict.fromkeys(record.sender)),
+        "recipient": list(dict.fromkeys(record.recipient)),
+        "via": list(dict.fromkeys(record.via)),
+        "year": years,
+        "month": months,
+        "type": [record.type],
+        "archive": list(dict.fromkeys(r.archive for r in record.archive_refs)),
+        "language": [record.language] if record.language else [],
+        "subject": list(dict.fromkeys(record.subjects)),
+    }
+
+
+def body_text(record: Record) -> str:
+    """The searchable text: summary, translation and original (headings dropped)."""
     sections = record.sections or {}
-    original = sections.get("original", "")
-    text = record.body if not original else record.body.replace(original, "")
-    names = [form for role in (record.sender, record.recipient, record.via, record.copies_to)
-             for pid in role if pid in people for form in people.get(pid).all_forms()]
+    if sections:
+        return "\n\n".join(v for v in sections.values() if v)
+    return record.body
+
+
+def _fields(record: Record, people: PeopleAuthority) -> dict:
+    text = body_text(record)
+    roles = (record.sender, record.recipient, record.via, record.copies_to)
+    names = [form for role in roles for pid in role if pid in people
+             for form in people.get(pid).all_forms()]
+    ids = list(dict.fromkeys(pid for role in roles for pid in role))
+    subjects = "\n".join(record.subjects)
+    refs = record.archive_refs
+    fonds = [f"{r.fond}" for r in refs if r.fond] + [f"{r.archive}/{r.fond}" for r in refs if r.fond]
+    summary = (record.sections or {}).get("summary") or text
     return {
         "id": record.id,
         "title": record.title,
         "text": text,
-        "original": original,
-        "names": " ".join(names + ([record.signed_as] if record.signed_as else [])),
+        "pairs": f"{record.title}\n{text}",
+        "spell": f"{record.title}\n{text}\n{subjects}\n{' '.join(names)}",
+        "names": "\n".join(names + ([record.signed_as] if record.signed_as else [])),
+        "people": ",".join(ids),
         "sender": ",".join(record.sender),
         "recipient": ",".join(record.recipient),
         "via": ",".join(record.via),
-        "archive": ",".join(dict.fromkeys(r.archive for r in record.archive_refs)),
-        "fond": ",".join(dict.fromkeys(f"{r.archive}/{r.fond}" for r in record.archive_refs if r.fond)),
+        "archive": ",".join(dict.fromkeys(r.archive for r in refs)),
+        "fond": ",".join(dict.fromkeys(fonds)),
         "type": record.type,
         "language": record.language or "",
-        "subject": ",".join(s.replace(",", " ") for s in record.subjects),
+        "subject": subjects,
         "number": record.number or "",
-        "date_start": int(record.date.earliest.strftime("%Y%m%d")),
-        "date_end": int(record.date.latest.strftime("%Y%m%d")),
+        "date_start": record.date.earliest.toordinal(),
+        "date_end": record.date.latest.toordinal(),
         "date_text": record.date.text,
+        "summary": summary[:600],
+        "facets": json.dumps(_facet_row(record), ensure_ascii=False).encode(),
     }
 
 
@@ -82,6 +204,7 @@ def create_index(path: Path, records: Iterable[Record], people: PeopleAuthority)
             writer.add_document(**_fields(record, people))
             count += 1
     ix.close()
+    write_columns(path)
     return count
 
 
@@ -95,6 +218,20 @@ def update_index(path: Path, changed: Iterable[Record], removed: Iterable[str],
         for record in changed:
             writer.update_document(**_fields(record, people))
     ix.close()
+    write_columns(path)
+
+
+def write_columns(path: Path) -> None:
+    """Read the facet column of every document number and save it as numpy arrays."""
+    ix = whoosh_index.open_dir(str(path))
+    try:
+        with ix.reader() as reader:
+            size = reader.doc_count_all()
+            column = reader.column_reader("facets")
+            rows = [None if reader.is_deleted(d) else json.loads(column[d]) for d in range(size)]
+    finally:
+        ix.close()
+    facets.save(facets.build(rows), path)
 
 
 def document_count(path: Path) -> int:
@@ -103,3 +240,184 @@ def document_count(path: Path) -> int:
         return ix.doc_count()
     finally:
         ix.close()
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+class Index:
+    """One generation opened for searching: a long-lived searcher shared by all threads.
+
+    Whoosh searchers are not thread-safe, so every call into Whoosh holds `_lock`; the numpy
+    work on `columns` happens outside it.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._ix = whoosh_index.open_dir(str(path))
+        self._searcher = self._ix.searcher()
+        self._lock = threading.Lock()
+        try:
+            self.columns = facets.load(path)
+        except FileNotFoundError:  # an index written before columns existed
+            write_columns(path)
+            self.columns = facets.load(path)
+
+    def close(self) -> None:
+        with self._lock:
+            self._searcher.close()
+            self._ix.close()
+
+    # matching
+
+    def match(self, node, *, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        """Document numbers matching a query tree (and their scores when `scored`)."""
+        if isinstance(node, q.All):
+            return np.flatnonzero(self.columns.live), None
+        wquery = self.compile(node)
+        with self._lock:
+            if scored:
+                results = self._searcher.search(wquery, limit=None)
+                pairs = results.top_n
+                docs = np.fromiter((d for _, d in pairs), dtype=np.int64, count=len(pairs))
+                scores = np.fromiter((s for s, _ in pairs), dtype=np.float64, count=len(pairs))
+                return docs, scores
+            docs = np.fromiter(self._searcher.docs_for_query(wquery), dtype=np.int64)
+        return docs, None
+
+    def compile(self, node) -> wq.Query:
+        if isinstance(node, q.All):
+            return wq.Every()
+        if isinstance(node, q.And):
+            positive = [self.compile(i) for i in node.items if not isinstance(i, q.Not)]
+            negative = [self.compile(i.item) for i in node.items if isinstance(i, q.Not)]
+            base = wq.And(positive) if len(positive) > 1 else (positive[0] if positive else wq.Every())
+            return wq.AndNot(base, wq.Or(negative)) if negative else base
+        if isinstance(node, q.Or):
+            return wq.Or([self.compile(i) for i in node.items])
+        if isinstance(node, q.Not):
+            return wq.AndNot(wq.Every(), self.compile(node.item))
+        if isinstance(node, q.Term):
+            return self._term(node)
+        if isinstance(node, q.Phrase):
+            fields = [node.field] if node.field else list(DEFAULT_FIELDS)
+            return _any([self._phrase(f, node.words) for f in fields])
+        if isinstance(node, q.Person):
+            roles = node.roles or ("people",)
+            parts = [wq.Term(role, node.person_id) for role in roles]
+            for form in node.text_forms:
+                words = tuple(analysis_words(form))
+                parts += [self._phrase(f, words) for f in DEFAULT_FIELDS]
+            return _any(parts)
+        if isinstance(node, q.Exact):
+            return wq.Term(node.field, node.value)
+        if isinstance(node, q.DateRange):
+            parts = []
+            if node.start:
+                parts.append(wq.NumericRange("date_end", node.start.toordinal(), None))
+            if node.end:
+                parts.append(wq.NumericRange("date_start", None, node.end.toordinal()))
+            return _all(parts)
+        raise TypeError(f"cannot compile {node!r}")  # pragma: no cover
+
+    def _term(self, node: q.Term) -> wq.Query:
+        fields = [node.field] if node.field else list(DEFAULT_FIELDS)
+        if node.prefix or node.fuzzy:
+            word = analysis.fold(node.text)
+            target = "spell" if set(fields) & {"text", "names", "subject"} or not node.field else fields[0]
+            if node.prefix:
+                return wq.Prefix(target, word)
+            return wq.FuzzyTerm(target, word, maxdist=node.fuzzy, prefixlength=1)
+        terms = analysis.word_terms(node.text)
+        return _any([wq.Term(f, t, boost=DEFAULT_FIELDS.get(f, 1.0)) for f in fields for t in terms])
+
+    def _phrase(self, fieldname: str, words: tuple[str, ...]) -> wq.Query:
+        terms = [analysis.word_terms(w) for w in words]
+        terms = [t for t in terms if t]
+        if not terms:
+            return wq.NullQuery
+        if len(terms) == 1:
+            return _any([wq.Term(fieldname, t) for t in terms[0]])
+        if fieldname == "text":
+            # word pairs are term lookups; only longer phrases need positions checked
+            pairs = _all([_any([wq.Term("pairs", p) for p in analysis.pair_terms(a, b)])
+                          for a, b in zip(terms, terms[1:], strict=False)])
+            if len(terms) == 2:
+                return pairs
+            return wq.And([pairs, wq.Phrase("text", [t[0] for t in terms])])
+        return wq.Phrase(fieldname, [t[0] for t in terms])
+
+    # reading stored data
+
+    def stored(self, docnums: Iterable[int]) -> list[dict]:
+        with self._lock:
+            return [self._searcher.stored_fields(int(d)) for d in docnums]
+
+    def highlight_terms(self, node) -> tuple[set[str], list[str], set[str]]:
+        """What to mark in a snippet: stemmed terms, folded prefixes, folded fuzzy matches."""
+        terms: set[str] = set()
+        prefixes: list[str] = []
+        fuzzy: set[str] = set()
+        for item in _positive(node):
+            if isinstance(item, q.Term) and item.prefix:
+                prefixes.append(analysis.fold(item.text))
+            elif isinstance(item, q.Term) and item.fuzzy:
+                with self._lock:
+                    found = self._searcher.reader().terms_within("spell", analysis.fold(item.text),
+                                                                item.fuzzy, prefix=1)
+                fuzzy.update(found)
+            elif isinstance(item, q.Term):
+                terms.update(analysis.word_terms(item.text))
+            elif isinstance(item, q.Phrase):
+                terms.update(t for w in item.words for t in analysis.word_terms(w))
+            elif isinstance(item, q.Person):
+                for form in item.text_forms:
+                    terms.update(t for w in analysis_words(form) for t in analysis.word_terms(w))
+        return terms, prefixes, fuzzy
+
+    # vocabulary
+
+    def frequency(self, word: str) -> int:
+        """In how many documents a free word occurs (title, text, subjects or names)."""
+        terms = analysis.word_terms(word)
+        with self._lock:
+            return max((self._searcher.doc_frequency(f, t) for f in DEFAULT_FIELDS for t in terms),
+                       default=0)
+
+    def similar_words(self, word: str, limit: int = 3) -> list[tuple[str, int]]:
+        """Index words within two edits of `word`, most frequent first."""
+        folded = analysis.fold(word)
+        with self._lock:
+            reader = self._searcher.reader()
+            found = [(w, reader.doc_frequency("spell", w))
+                     for w in reader.terms_within("spell", folded, 2 if len(folded) > 4 else 1)
+                     if w != folded]
+        found.sort(key=lambda item: (-item[1], item[0]))
+        return found[:limit]
+
+    def more_like(self, docnum: int, limit: int) -> list[int]:
+        with self._lock:
+            results = self._searcher.more_like(docnum, "text", top=limit, numterms=10)
+            return [hit.docnum for hit in results]
+
+
+def analysis_words(text: str) -> list[str]:
+    return [m.group() for m in analysis._WORD.finditer(text)]
+
+
+def _positive(node):
+    if isinstance(node, q.And | q.Or):
+        for item in node.items:
+            yield from _positive(item)
+    elif not isinstance(node, q.Not):
+        yield node
+
+
+def _any(parts: list) -> wq.Query:
+    parts = [p for p in parts if p is not wq.NullQuery]
+    if not parts:
+        return wq.NullQuery
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _all(parts: list) -> wq.Query:
+    return parts[0] if len(parts) == 1 else wq.And(parts)

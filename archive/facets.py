@@ -1,0 +1,152 @@
+"""Columnar facet arrays for one index generation (numpy; no search engine).
+
+A build writes `columns.npz` beside the index: for every document number, its id rank, date span
+and the values of each facet, multi-valued facets as offsets + values (CSR). A search gets the
+matching document numbers from the engine and does the rest here: date masks, facet filters
+(OR within a facet, AND across facets) and disjunctive counts (each facet counted under all the
+other active filters), each a handful of vectorised operations instead of per-document Python.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+FACETS = ("sender", "recipient", "via", "year", "month", "type", "archive", "language", "subject")
+FILENAME = "columns.npz"
+
+
+@dataclass
+class Facet:
+    vocab: list[str]  # value code -> value
+    offsets: np.ndarray  # int64, len N+1: values of doc d are values[offsets[d]:offsets[d+1]]
+    values: np.ndarray  # int32 codes
+    owners: np.ndarray  # int32, the document number of each entry of values
+    codes: dict[str, int]
+
+    def mask(self, selected: Iterable[str], size: int) -> np.ndarray:
+        """Documents having any of the selected values."""
+        wanted = [self.codes[v] for v in selected if v in self.codes]
+        out = np.zeros(size, dtype=bool)
+        if wanted:
+            out[self.owners[np.isin(self.values, wanted)]] = True
+        return out
+
+    def count(self, docs: np.ndarray) -> np.ndarray:
+        """Counts per value code over the documents in the boolean mask `docs`."""
+        return np.bincount(self.values[docs[self.owners]], minlength=len(self.vocab))
+
+
+@dataclass
+class Columns:
+    ids: np.ndarray  # str, document number -> id ("" for deleted documents)
+    live: np.ndarray  # bool
+    id_rank: np.ndarray  # int32, rank of the id in sorted order (ties in sorts)
+    date_start: np.ndarray  # int32, proleptic ordinal of the earliest day
+    date_end: np.ndarray  # int32, ordinal of the latest day
+    facets: dict[str, Facet]
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def docnums(self, ids: Sequence[str]) -> dict[str, int]:
+        order = np.argsort(self.ids)
+        found = np.searchsorted(self.ids, ids, sorter=order)
+        out = {}
+        for doc_id, pos in zip(ids, found, strict=True):
+            if pos < len(order) and self.ids[order[pos]] == doc_id and self.live[order[pos]]:
+                out[doc_id] = int(order[pos])
+        return out
+
+
+def build(rows: Sequence[Mapping | None]) -> Columns:
+    """Columns from one mapping per document number (None for a deleted document).
+
+    Each mapping has `id`, `date_start`, `date_end` (ordinals) and a list of values per facet.
+    """
+    size = len(rows)
+    live = np.array([r is not None for r in rows], dtype=bool)
+    ids = np.array([r["id"] if r else "" for r in rows], dtype=str)
+    rank = np.empty(size, dtype=np.int32)
+    rank[np.argsort(ids, kind="stable")] = np.arange(size, dtype=np.int32)
+    start = np.array([r["date_start"] if r else 0 for r in rows], dtype=np.int32)
+    end = np.array([r["date_end"] if r else 0 for r in rows], dtype=np.int32)
+    facets = {}
+    for name in FACETS:
+        lists = [r.get(name, []) if r else [] for r in rows]
+        vocab = sorted({v for values in lists for v in values})
+        codes = {v: i for i, v in enumerate(vocab)}
+        lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=size)
+        offsets = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        values = np.fromiter((codes[v] for vs in lists for v in vs), dtype=np.int32,
+                             count=int(offsets[-1]))
+        owners = np.repeat(np.arange(size, dtype=np.int32), lengths)
+        facets[name] = Facet(vocab, offsets, values, owners, codes)
+    return Columns(ids, live, rank, start, end, facets)
+
+
+def save(columns: Columns, folder: Path) -> None:
+    """Write columns.npz atomically (the folder may hold hard links shared with a generation)."""
+    arrays = {"ids": columns.ids, "live": columns.live, "id_rank": columns.id_rank,
+              "date_start": columns.date_start, "date_end": columns.date_end}
+    for name, facet in columns.facets.items():
+        arrays[f"{name}.vocab"] = np.array(facet.vocab, dtype=str)
+        arrays[f"{name}.offsets"] = facet.offsets
+        arrays[f"{name}.values"] = facet.values
+    scratch = folder / f".{FILENAME}.{os.getpid()}.tmp"
+    with open(scratch, "wb") as out:
+        np.savez(out, **arrays)
+    os.replace(scratch, folder / FILENAME)  # never write into a shared (hard-linked) file
+
+
+def load(folder: Path) -> Columns:
+    with np.load(folder / FILENAME, allow_pickle=False) as data:
+        arrays = {key: data[key] for key in data.files}
+    facets = {}
+    for name in FACETS:
+        vocab = [str(v) for v in arrays[f"{name}.vocab"]]
+        offsets = arrays[f"{name}.offsets"]
+        owners = np.repeat(np.arange(len(offsets) - 1, dtype=np.int32), np.diff(offsets))
+        facets[name] = Facet(vocab, offsets, arrays[f"{name}.values"], owners,
+                             {v: i for i, v in enumerate(vocab)})
+    return Columns(arrays["ids"], arrays["live"], arrays["id_rank"], arrays["date_start"],
+                   arrays["date_end"], facets)
+
+
+def date_mask(columns: Columns, start: int | None, end: int | None) -> np.ndarray | None:
+    """Documents whose date span overlaps [start, end] (ordinals); None when unbounded."""
+    if start is None and end is None:
+        return None
+    mask = columns.live.copy()
+    if start is not None:
+        mask &= columns.date_end >= start
+    if end is not None:
+        mask &= columns.date_start <= end
+    return mask
+
+
+def filter_and_count(columns: Columns, base: np.ndarray,
+                     selected: Mapping[str, Sequence[str]]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The final match mask and, per facet, its value counts under all the *other* filters."""
+    masks = {name: columns.facets[name].mask(values, columns.size)
+             for name, values in selected.items() if values}
+    final = base.copy()
+    for mask in masks.values():
+        final &= mask
+    counts = {}
+    for name, facet in columns.facets.items():
+        if name not in masks:
+            counts[name] = facet.count(final)
+            continue
+        others = base.copy()
+        for other, mask in masks.items():
+            if other != name:
+                others &= mask
+        counts[name] = facet.count(others)
+    return final, counts

@@ -1,0 +1,487 @@
+"""The query language: parse what a researcher types into a small tree (plain Python, no engine).
+
+    words            AND by default: `Kim Stalin`
+    OR, NOT, -word   `Kim OR Pak`, `NOT Mao`, `-Mao` (operators in capitals)
+    "a phrase"       `"air cover"`
+    prefix*, fuzzy~  `negotiat*`, `Vishinsky~` (`~1`, `~2`: edit distance)
+    field:value      title: text: sender: recipient: via: archive: fond: type: language:
+                     subject: number: (`subject:"air cover"`, `sender:Filippov`)
+    date:            `date:1950-05`, `date:1950-01..1950-06`, `date:..1950-06`, `date:1950-10..`
+    ( ... )          grouping
+
+Names: a word or run of words that is a form in the name authority (Vishinsky, Вышинский,
+Filippov, "Feng Xi", a unique family name such as Kim) also finds that person's documents as
+sender, recipient, via or copy recipient; `notes` says how the query was understood.
+Every mistake raises SearchError with a sentence the user can act on.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .people import PeopleAuthority, normalize_name
+from .records import DOCUMENT_TYPES
+
+
+class SearchError(ValueError):
+    """A readable message for the user (an HTTP 400 in the API)."""
+
+
+MAX_LENGTH = 1000
+MAX_DEPTH = 8
+MAX_CLAUSES = 40
+FIELDS = ("title", "text", "sender", "recipient", "via", "archive", "fond", "type", "language",
+          "subject", "number", "date")
+PEOPLE_FIELDS = ("sender", "recipient", "via")
+MAX_NAME_WORDS = 5
+
+
+# -- the tree --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    field: str | None = None  # None: title, text, subjects and names
+    prefix: bool = False
+    fuzzy: int = 0
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple[str, ...]
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """A name form resolved to a person: their documents, plus the typed words in the text."""
+
+    person_id: str
+    typed: str
+    roles: tuple[str, ...] = ()  # () = any role (sender, recipient, via, copies_to)
+    text_forms: tuple[str, ...] = ()  # name forms also searched in the text
+
+
+@dataclass(frozen=True)
+class Exact:
+    """An exact keyword value: type:telegram, language:ru, archive:APRF, fond:45."""
+
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: date | None
+    end: date | None
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Not:
+    item: object
+
+
+@dataclass(frozen=True)
+class All:
+    """Every document (an empty query, or one made only of negations and dates)."""
+
+
+@dataclass
+class Parsed:
+    node: object
+    notes: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # positive free words, for "did you mean"
+
+
+# -- lexing ----------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r'\s+|\(|\)|"|[^\s()"]+')
+
+
+@dataclass
+class _Tok:
+    kind: str  # word | phrase | lparen | rparen | op | neg
+    text: str
+    field: str | None = None
+
+
+def _lex(q: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    i = 0
+    pending_field: str | None = None
+    while i < len(q):
+        ch = q[i]
+        if ch.isspace():
+            i += 1
+            continue
+        if ch in "()":
+            if pending_field:
+                raise SearchError(f"{pending_field}: needs a value, e.g. {_example(pending_field)}")
+            toks.append(_Tok("lparen" if ch == "(" else "rparen", ch))
+            i += 1
+            continue
+        if ch == '"':
+            end = q.find('"', i + 1)
+            if end < 0:
+                raise SearchError(f'unbalanced quotes: the phrase {_clip(q[i:])} is not closed with "')
+            toks.append(_Tok("phrase", q[i + 1:end], pending_field))
+            pending_field = None
+            i = end + 1
+            continue
+        if pending_field:
+            raise SearchError(f"{pending_field}: needs a value, e.g. {_example(pending_field)}")
+        match = re.compile(r'[^\s()"]+').match(q, i)
+        word = match.group()
+        i = match.end()
+        if word in ("AND", "OR", "NOT"):
+            toks.append(_Tok("op", word))
+            continue
+        if word.startswith("-") and len(word) > 1:
+            toks.append(_Tok("neg", "-"))
+            word = word[1:]
+        name, colon, value = word.partition(":")
+        if colon and name and not name.isdigit():
+            fieldname = _field(name)
+            if not value:
+                if i < len(q) and q[i] == '"':
+                    pending_field = fieldname
+                    continue
+                raise SearchError(f"{fieldname}: needs a value, e.g. {_example(fieldname)}")
+            toks.append(_Tok("word", value, fieldname))
+            continue
+        toks.append(_Tok("word", word))
+    if pending_field:
+        raise SearchError(f"{pending_field}: needs a value, e.g. {_example(pending_field)}")
+    return toks
+
+
+def _field(name: str) -> str:
+    lowered = name.lower()
+    if lowered in FIELDS:
+        return lowered
+    if lowered == "subjects":
+        return "subject"
+    close = difflib.get_close_matches(lowered, FIELDS, n=1, cutoff=0.6)
+    hint = f'; did you mean "{close[0]}:"?' if close else f" (fields: {', '.join(FIELDS)})"
+    raise SearchError(f'unknown field "{name}:"{hint}')
+
+
+def _example(fieldname: str) -> str:
+    return {"date": "date:1950-05", "sender": "sender:Stalin", "recipient": "recipient:Mao",
+            "via": "via:Roshchin", "type": "type:telegram", "language": "language:ru",
+            "archive": "archive:APRF", "fond": "fond:45", "number": "number:8600"
+            }.get(fieldname, f'{fieldname}:"air cover"')
+
+
+def _clip(text: str, width: int = 30) -> str:
+    return text if len(text) <= width else text[:width] + "..."
+
+
+# -- parsing ---------------------------------------------------------------------------------
+
+class _Parser:
+    def __init__(self, toks: list[_Tok], resolver: _Names, archives: dict[str, str]):
+        self.toks = toks
+        self.i = 0
+        self.depth = 0
+        self.clauses = 0
+        self.names = resolver
+        self.archives = archives
+
+    def peek(self) -> _Tok | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self) -> _Tok:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def parse(self):
+        node = self.or_expr()
+        tok = self.peek()
+        if tok is not None:  # only a stray ")" stops or_expr early
+            raise SearchError('unbalanced parentheses: a ")" has no matching "("')
+        return node
+
+    def or_expr(self):
+        items = [self.and_expr()]
+        while (tok := self.peek()) is not None and tok.kind == "op" and tok.text == "OR":
+            self.take()
+            if self._at_end_of_group():
+                raise SearchError("OR needs a term on both sides")
+            items.append(self.and_expr())
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    def and_expr(self):
+        items: list = []
+        while (tok := self.peek()) is not None and tok.kind != "rparen":
+            if tok.kind == "op" and tok.text == "OR":
+                if not items:
+                    raise SearchError("OR needs a term on both sides")
+                break
+            if tok.kind == "op" and tok.text == "AND":
+                self.take()
+                if not items or self._at_end_of_group() or self.peek().text == "OR":
+                    raise SearchError("AND needs a term on both sides")
+                continue
+            items.append(self.unary())
+        if not items:
+            if self.peek() is not None and self.peek().kind == "rparen" and self.depth:
+                raise SearchError("empty parentheses: put a term between ( and )")
+            return All()
+        items = self.names.group(items)
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def _at_end_of_group(self) -> bool:
+        tok = self.peek()
+        return tok is None or tok.kind == "rparen"
+
+    def unary(self):
+        tok = self.take()
+        if tok.kind == "neg" or (tok.kind == "op" and tok.text == "NOT"):
+            if self._at_end_of_group() or self.peek().kind == "op" and self.peek().text != "NOT":
+                raise SearchError(f"{'NOT' if tok.kind == 'op' else '-'} needs a term after it")
+            return Not(self.unary())
+        if tok.kind == "lparen":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise SearchError(f"the query nests parentheses too deeply (at most {MAX_DEPTH} levels)")
+            node = self.or_expr()
+            if self.peek() is None:
+                raise SearchError('unbalanced parentheses: a "(" is never closed')
+            self.take()
+            self.depth -= 1
+            return node
+        if tok.kind == "rparen":  # pragma: no cover - and_expr stops before ")"
+            raise SearchError('unbalanced parentheses: a ")" has no matching "("')
+        self.clauses += 1
+        if self.clauses > MAX_CLAUSES:
+            raise SearchError(f"the query has too many terms (at most {MAX_CLAUSES})")
+        if tok.kind == "phrase":
+            return self.phrase(tok)
+        return self.word(tok)
+
+    def phrase(self, tok: _Tok):
+        words = tuple(_WORDS.findall(tok.text))
+        if tok.field == "date":
+            return _date_range(tok.text)
+        if not words:
+            raise SearchError('empty phrase: put words between the quotation marks')
+        if tok.field in PEOPLE_FIELDS:
+            return self.names.person(tok.text, tok.field)
+        if tok.field in ("type", "language", "archive", "fond"):
+            return self.exact(tok.field, tok.text)
+        if tok.field is None:
+            person = self.names.resolve_free(tok.text)
+            if person is not None:
+                return person
+        return Phrase(words, tok.field) if len(words) > 1 else Term(words[0], tok.field)
+
+    def word(self, tok: _Tok):
+        text, fieldname = tok.text, tok.field
+        if fieldname == "date":
+            return _date_range(text)
+        if fieldname in PEOPLE_FIELDS:
+            return self.names.person(text, fieldname)
+        if fieldname in ("type", "language", "archive", "fond"):
+            return self.exact(fieldname, text)
+        prefix = fuzzy = 0
+        if text.endswith("*"):
+            text, prefix = text.rstrip("*"), 1
+            if len(_WORDS.findall(text)) != 1 or len(text) < 2:
+                raise SearchError(f'a prefix search needs at least 2 letters before *, got "{tok.text}"')
+        else:
+            fuzzy_match = re.fullmatch(r"(.+?)~(\d*)", text)
+            if fuzzy_match:
+                text = fuzzy_match.group(1)
+                fuzzy = int(fuzzy_match.group(2) or 2)
+                if fuzzy not in (1, 2):
+                    raise SearchError(f'fuzzy search allows 1 or 2 edits (word~1, word~2), got "{tok.text}"')
+        words = tuple(_WORDS.findall(text))
+        if not words:
+            raise SearchError(f'"{tok.text}" has no letters or digits to search for')
+        if len(words) > 1 and not (prefix or fuzzy):
+            return Phrase(words, fieldname)  # Il-sung, 1950-05-14, No.8600
+        return Term(words[-1] if prefix else "".join(words), fieldname, bool(prefix), fuzzy)
+
+    def exact(self, fieldname: str, value: str):
+        value = value.strip()
+        if fieldname == "type":
+            if value.lower() not in DOCUMENT_TYPES:
+                close = difflib.get_close_matches(value.lower(), DOCUMENT_TYPES, n=1)
+                hint = f'; did you mean "{close[0]}"?' if close else f" (types: {', '.join(DOCUMENT_TYPES)})"
+                raise SearchError(f'type: unknown document type "{value}"{hint}')
+            return Exact("type", value.lower())
+        if fieldname == "archive":
+            key = normalize_name(value)
+            if key not in self.archives:
+                hint = difflib.get_close_matches(key, self.archives, n=1)
+                suggestion = f"; did you mean {self.archives[hint[0]]}?" if hint else ""
+                raise SearchError(f'archive: no archive called "{value}"{suggestion}')
+            return Exact("archive", self.archives[key])
+        if fieldname == "language" and not re.fullmatch(r"[A-Za-z]{2,3}", value):
+            raise SearchError(f'language: expected a language code such as ru, zh, ko or en, got "{value}"')
+        return Exact(fieldname, value.lower())
+
+
+_WORDS = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+
+
+# -- names -----------------------------------------------------------------------------------
+
+class _Names:
+    """Resolves runs of free words to people and records how each was understood."""
+
+    def __init__(self, people: PeopleAuthority | None):
+        self.people = people
+        self.notes: list[str] = []
+        self.forms: dict[str, str] = people.forms() if people else {}
+        families: dict[str, set[str]] = {}
+        for person in people or ():
+            if person.family:
+                families.setdefault(normalize_name(person.family), set()).add(person.id)
+        self.family_forms = {k: next(iter(v)) for k, v in families.items()
+                             if len(v) == 1 and k not in self.forms}
+
+    def lookup(self, text: str) -> str | None:
+        key = normalize_name(text)
+        return self.forms.get(key) or self.family_forms.get(key)
+
+    def resolve_free(self, typed: str) -> Person | None:
+        person_id = self.lookup(typed)
+        if person_id is None:
+            return None
+        person = self.people.get(person_id)
+        key = normalize_name(typed)
+        if key not in (normalize_name(person.name), normalize_name(person.family or "")):
+            self.note(typed, person.name)
+        pseudonyms = {normalize_name(p.name) for p in person.pseudonyms}
+        forms = (typed,) if key in pseudonyms or not person.family else (typed, person.family)
+        return Person(person_id, typed, (), tuple(dict.fromkeys(forms)))
+
+    def person(self, typed: str, role: str) -> Person:
+        person_id = self.lookup(typed)
+        if person_id is None:
+            close = self.people.suggest(typed, limit=1) if self.people else []
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise SearchError(f'{role}: no person or body called "{typed}" in the name authority{hint}')
+        person = self.people.get(person_id)
+        if normalize_name(typed) not in (normalize_name(person.name), normalize_name(person.family or "")):
+            self.note(typed, person.name)
+        return Person(person_id, typed, (role,))
+
+    def note(self, typed: str, name: str) -> None:
+        text = f'Searched for "{typed}" as {name}.'
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def group(self, items: list) -> list:
+        """Replace runs of plain free words that form a known name by one Person node."""
+        if not self.forms:
+            return items
+        out: list = []
+        i = 0
+        while i < len(items):
+            for size in range(min(MAX_NAME_WORDS, len(items) - i), 0, -1):
+                run = items[i:i + size]
+                if not all(isinstance(t, Term) and t.field is None and not t.prefix and not t.fuzzy
+                           for t in run):
+                    continue
+                person = self.resolve_free(" ".join(t.text for t in run))
+                if person is not None:
+                    out.append(person)
+                    i += size
+                    break
+            else:
+                out.append(items[i])
+                i += 1
+        return out
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def parse_date_bound(text: str, *, end: bool, name: str = "date") -> date:
+    """`1950`, `1950-05` or `1950-05-14` as the first (or, with end=True, last) day it covers."""
+    match = _DATE.fullmatch(text.strip())
+    problem = f'{name}: expected a date such as 1950, 1950-05 or 1950-05-14, got "{text}"'
+    if not match:
+        raise SearchError(problem)
+    year, month, day = int(match.group(1)), match.group(2), match.group(3)
+    try:
+        if month is None:
+            return date(year, 12, 31) if end else date(year, 1, 1)
+        month_number = int(month)
+        if day is None:
+            last = calendar.monthrange(year, month_number)[1]
+            return date(year, month_number, last if end else 1)
+        return date(year, month_number, int(day))
+    except ValueError:
+        raise SearchError(problem) from None
+
+
+def _date_range(text: str) -> DateRange:
+    text = text.strip()
+    if ".." in text:
+        left, _, right = text.partition("..")
+        start = parse_date_bound(left, end=False) if left.strip() else None
+        end = parse_date_bound(right, end=True) if right.strip() else None
+        if start is None and end is None:
+            raise SearchError('date: a range needs at least one end, e.g. date:1950-01..1950-06')
+        if start and end and end < start:
+            raise SearchError(f"date: the range {text} ends before it starts")
+        return DateRange(start, end)
+    return DateRange(parse_date_bound(text, end=False), parse_date_bound(text, end=True))
+
+
+# -- entry point -----------------------------------------------------------------------------
+
+def parse(q: str, people: PeopleAuthority | None = None,
+          archives: dict[str, str] | None = None) -> Parsed:
+    """Parse a query; raises SearchError with a readable message.
+
+    `archives` maps normalised archive names and abbreviations to archive ids.
+    """
+    q = q.strip()
+    if len(q) > MAX_LENGTH:
+        raise SearchError(f"the query is too long ({len(q)} characters; at most {MAX_LENGTH})")
+    if not q:
+        return Parsed(All())
+    names = _Names(people)
+    node = _Parser(_lex(q), names, archives or {}).parse()
+    return Parsed(_simplify(node), names.notes, _free_words(node))
+
+
+def _simplify(node):
+    if isinstance(node, And | Or):
+        items = tuple(_simplify(i) for i in node.items)
+        if isinstance(node, And):
+            items = tuple(i for i in items if not isinstance(i, All)) or (All(),)
+        return items[0] if len(items) == 1 else type(node)(items)
+    if isinstance(node, Not):
+        return Not(_simplify(node.item))
+    return node
+
+
+def _free_words(node) -> list[str]:
+    if isinstance(node, Term) and node.field in (None, "text", "title") and not node.prefix:
+        return [node.text]
+    if isinstance(node, And | Or):
+        return [w for i in node.items for w in _free_words(i)]
+    return []

@@ -1,0 +1,567 @@
+"""The search service: one plain-Python API for the CLI, the web app and exports.
+
+`SearchService.search(SearchRequest)` parses the query (archive.query), asks the index for the
+matching document numbers (archive.whoosh_backend, the only module that knows Whoosh), then filters
+dates and facets and counts facets over numpy columns (archive.facets), sorts, and highlights only
+the page shown. One opened index per generation is shared by all threads; the catalog's generation
+is checked at most once a second, and results are cached per (generation, request).
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+
+import numpy as np
+
+from . import analysis, facets, query
+from .archives import archive_names
+from .build import current_generation, index_path
+from .catalog import Catalog
+from .people import PeopleAuthority, normalize_name
+from .query import SearchError
+from .settings import Config
+
+__all__ = ["FACETS", "SORTS", "SearchError", "SearchUnavailable", "SearchRequest", "Name", "Hit",
+           "FacetBucket", "SearchResult", "SearchService"]
+
+FACETS = facets.FACETS
+SORTS = ("relevance", "date", "-date")  # "date" = ascending, "-date" = descending
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+FACET_LIMIT = 50  # buckets per facet (selected values are always shown)
+SNIPPET_CHARS = 240
+LANGUAGES = {"ru": "Russian", "zh": "Chinese", "ko": "Korean", "en": "English", "de": "German",
+             "fr": "French", "ja": "Japanese"}
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+class SearchUnavailable(RuntimeError):
+    """There is no built index to search yet (run `archive build`)."""
+
+
+# -- the request -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (facet, selected values)
+    date_from: str | None = None  # "1950", "1950-05", "1950-05-14"
+    date_to: str | None = None
+    sort: str | None = None  # None: relevance with a query, date without
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str | Sequence[str]]) -> SearchRequest:
+        """Parse web/API query parameters; raises SearchError for every bad value.
+
+        Unknown parameter names are ignored; empty values count as absent.
+        """
+        def values(name: str) -> list[str]:
+            raw = params.get(name)
+            if raw is None:
+                return []
+            items = [raw] if isinstance(raw, str) else list(raw)
+            return [str(v).strip() for v in items if str(v).strip()]
+
+        def single(name: str) -> str | None:
+            found = values(name)
+            return found[0] if found else None
+
+        page = _int_param("page", single("page"), 1, None, 1)
+        page_size = _int_param("page_size", single("page_size"), 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE)
+        sort = single("sort")
+        if sort is not None and sort not in SORTS:
+            raise SearchError(f'sort: expected one of {", ".join(SORTS)}, got "{sort}"')
+        filters = tuple((name, tuple(values(name))) for name in FACETS if values(name))
+        request = cls(q=single("q") or "", filters=filters, date_from=single("date_from"),
+                      date_to=single("date_to"), sort=sort, page=page, page_size=page_size)
+        request.validate()
+        return request.normalized()
+
+    def validate(self) -> None:
+        """Raise SearchError when a value is out of range (the query itself is parsed later)."""
+        if self.sort is not None and self.sort not in SORTS:
+            raise SearchError(f'sort: expected one of {", ".join(SORTS)}, got "{self.sort}"')
+        if not isinstance(self.page, int) or self.page < 1:
+            raise SearchError(f'page: expected a whole number from 1, got "{self.page}"')
+        if not isinstance(self.page_size, int) or not 1 <= self.page_size <= MAX_PAGE_SIZE:
+            raise SearchError(f'page_size: expected a whole number from 1 to {MAX_PAGE_SIZE}, '
+                              f'got "{self.page_size}"')
+        for name, selected in self.filters:
+            if name not in FACETS:
+                raise SearchError(f'unknown facet "{name}" (facets: {", ".join(FACETS)})')
+            for value in selected:
+                if name == "year" and not (len(value) == 4 and value.isdigit()):
+                    raise SearchError(f'year: expected a year such as 1950, got "{value}"')
+                if name == "month" and not _is_month(value):
+                    raise SearchError(f'month: expected a month such as 1950-05, got "{value}"')
+        start, end = self.date_range()
+        if start and end and end < start:
+            raise SearchError(f"date_to: {self.date_to} is before date_from {self.date_from}")
+
+    def date_range(self) -> tuple[date | None, date | None]:
+        start = query.parse_date_bound(self.date_from, end=False, name="date_from") \
+            if self.date_from else None
+        end = query.parse_date_bound(self.date_to, end=True, name="date_to") if self.date_to else None
+        return start, end
+
+    def normalized(self) -> SearchRequest:
+        """The same request in canonical form (facets in FACETS order, values sorted, deduplicated)."""
+        merged: dict[str, set[str]] = {}
+        for name, selected in self.filters:
+            merged.setdefault(name, set()).update(v for v in selected if v)
+        filters = tuple((name, tuple(sorted(merged[name]))) for name in FACETS if merged.get(name))
+        return replace(self, q=" ".join(self.q.split()), filters=filters,
+                       date_from=self.date_from or None, date_to=self.date_to or None)
+
+    def selected(self, facet: str) -> tuple[str, ...]:
+        return next((values for name, values in self.filters if name == facet), ())
+
+    def toggled(self, facet: str, value: str) -> SearchRequest:
+        chosen = set(self.selected(facet)) ^ {value}
+        others = tuple(item for item in self.filters if item[0] != facet)
+        filters = others + (((facet, tuple(sorted(chosen))),) if chosen else ())
+        return replace(self, filters=filters, page=1).normalized()
+
+    def to_params(self) -> list[tuple[str, str]]:
+        """The query parameters of this request (defaults omitted, stable order)."""
+        request = self.normalized()
+        params: list[tuple[str, str]] = [("q", request.q)] if request.q else []
+        for name, selected in request.filters:
+            params += [(name, value) for value in selected]
+        if request.date_from:
+            params.append(("date_from", request.date_from))
+        if request.date_to:
+            params.append(("date_to", request.date_to))
+        if request.sort:
+            params.append(("sort", request.sort))
+        if request.page != 1:
+            params.append(("page", str(request.page)))
+        if request.page_size != DEFAULT_PAGE_SIZE:
+            params.append(("page_size", str(request.page_size)))
+        return params
+
+
+def _int_param(name: str, raw: str | None, low: int, high: int | None, default: int) -> int:
+    if raw is None:
+        return default
+    expected = f"a whole number from {low}" + (f" to {high}" if high else "")
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SearchError(f'{name}: expected {expected}, got "{raw}"') from None
+    if value < low or (high is not None and value > high):
+        raise SearchError(f'{name}: expected {expected}, got "{raw}"')
+    return value
+
+
+def _is_month(value: str) -> bool:
+    return len(value) == 7 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit() \
+        and 1 <= int(value[5:]) <= 12
+
+
+# -- the result ------------------------------------------------------------------------------
+
+@dataclass
+class Name:
+    id: str
+    name: str
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    date: str  # as written, e.g. "1950-05"
+    date_earliest: str  # ISO
+    type: str
+    sender: list[Name]
+    recipient: list[Name]
+    via: list[Name]
+    snippet: str  # HTML: text escaped, matches wrapped in <mark>...</mark>
+    score: float | None = None
+    date_latest: str = ""  # ISO (added: the end of a month, year or interval)
+
+
+@dataclass
+class FacetBucket:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle: list[tuple[str, str]]  # the page's query parameters with this value toggled (page 1)
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    page: int
+    page_size: int
+    facets: dict[str, list[FacetBucket]]
+    sort: str
+    query_note: str | None = None
+    suggestions: list[str] = field(default_factory=list)
+    generation: int = 0  # added: the index generation that answered
+    pages: int = 0  # added: the number of pages
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        for buckets in data["facets"].values():
+            for bucket in buckets:
+                bucket["toggle"] = [list(pair) for pair in bucket["toggle"]]
+        return data
+
+
+# -- the service -----------------------------------------------------------------------------
+
+@dataclass
+class _Generation:
+    number: int
+    index: object  # whoosh_backend.Index
+    people: PeopleAuthority
+    archives: dict[str, str]  # normalised archive name -> id
+
+
+class SearchService:
+    """Searches the current index generation; safe to share between threads.
+
+    Raises SearchUnavailable when nothing has been built yet.
+    """
+
+    def __init__(self, config: Config, *, cache_size: int = 256, refresh_seconds: float = 1.0):
+        self.config = config
+        self._catalog: Catalog | None = None
+        self._current: _Generation | None = None
+        self._checked = 0.0
+        self._refresh = refresh_seconds
+        self._lock = threading.Lock()
+        self._retired: list[tuple[float, object]] = []
+        self._cache: OrderedDict = OrderedDict()
+        self._cache_size = cache_size
+
+    # generations
+
+    def generation(self) -> int:
+        return self._state().number
+
+    def _state(self) -> _Generation:
+        now = time.monotonic()
+        current = self._current
+        if current is not None and now - self._checked < self._refresh:
+            return current
+        with self._lock:
+            if self._current is not None and now - self._checked < self._refresh:
+                return self._current
+            if self._catalog is None:
+                self._catalog = Catalog(self.config.database_url)
+            number = current_generation(self._catalog)
+            self._checked = now
+            if self._current is None or self._current.number != number:
+                self._swap(number, now)
+            self._close_retired(now)
+            return self._current
+
+    def _swap(self, number: int, now: float) -> None:
+        from .whoosh_backend import Index  # the one place the engine is chosen
+
+        path = index_path(self.config, number)
+        if number == 0 or not path.is_dir():
+            raise SearchUnavailable("no index yet: run `archive build` first")
+        people = PeopleAuthority(self._catalog.people())
+        archives = {normalize_name(name): a.id for a in self._catalog.archives()
+                    for name in archive_names(a)}
+        generation = _Generation(number, Index(path), people, archives)
+        if self._current is not None:
+            # requests in flight may still read the old one: close it a little later
+            self._retired.append((now, self._current.index))
+        self._current = generation
+
+    def _close_retired(self, now: float) -> None:
+        keep = []
+        for retired_at, index in self._retired:
+            if now - retired_at > 30:
+                index.close()
+            else:
+                keep.append((retired_at, index))
+        self._retired = keep
+
+    def close(self) -> None:
+        with self._lock:
+            for _, index in self._retired:
+                index.close()
+            self._retired = []
+            if self._current is not None:
+                self._current.index.close()
+                self._current = None
+            if self._catalog is not None:
+                self._catalog.dispose()
+                self._catalog = None
+            self._cache.clear()
+
+    # searching
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Raises SearchError for a malformed query or parameter, SearchUnavailable without an index."""
+        request.validate()
+        request = request.normalized()
+        state = self._state()
+        key = (state.number, request)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        result = self._search(state, request)
+        with self._lock:
+            self._cache[key] = result
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return result
+
+    def _search(self, state: _Generation, request: SearchRequest) -> SearchResult:
+        parsed, final, counts, ordered, scores, sort = self._run(state, request)
+        total = int(final.sum())
+        start = (request.page - 1) * request.page_size
+        page_docs = ordered[start:start + request.page_size]
+        page_scores = scores[start:start + request.page_size] if scores is not None else None
+        hits = self._hits(state, page_docs, page_scores, parsed.node)
+        suggestions = self._suggestions(state, request, parsed, total)
+        return SearchResult(
+            hits=hits, total=total, page=request.page, page_size=request.page_size,
+            facets=self._facets(state, request, counts), sort=sort,
+            query_note=" ".join(parsed.notes) or None, suggestions=suggestions,
+            generation=state.number, pages=-(-total // request.page_size),
+        )
+
+    def _run(self, state: _Generation, request: SearchRequest):
+        parsed = query.parse(request.q, state.people, state.archives)
+        node, start, end = _split_dates(parsed.node, *request.date_range())
+        parsed.node = node
+        has_query = not isinstance(node, query.All)
+        sort = request.sort or ("relevance" if has_query else "date")
+        if sort == "relevance" and not has_query:
+            sort = "date"
+        index = state.index
+        columns = index.columns
+        docs, scores = index.match(node, scored=sort == "relevance")
+        base = np.zeros(columns.size, dtype=bool)
+        base[docs] = True
+        base &= columns.live
+        dates = facets.date_mask(columns, start.toordinal() if start else None,
+                                 end.toordinal() if end else None)
+        if dates is not None:
+            base &= dates
+        final, counts = facets.filter_and_count(columns, base, dict(request.filters))
+        if sort == "relevance":
+            keep = final[docs]
+            docs, scores = docs[keep], scores[keep]
+            order = np.lexsort((columns.id_rank[docs], -scores))
+            return parsed, final, counts, docs[order], scores[order], sort
+        matched = np.flatnonzero(final)
+        primary = columns.date_start[matched] if sort == "date" else -columns.date_start[matched]
+        order = np.lexsort((columns.id_rank[matched], primary))
+        return parsed, final, counts, matched[order], None, sort
+
+    def iter_ids(self, request: SearchRequest) -> Iterator[str]:
+        """Every matching id in the request's sort order, ignoring paging (for exports)."""
+        request.validate()
+        state = self._state()
+        _, _, _, ordered, _, _ = self._run(state, request.normalized())
+        ids = state.index.columns.ids
+        for start in range(0, len(ordered), 1000):
+            yield from (str(i) for i in ids[ordered[start:start + 1000]])
+
+    def more_like_this(self, doc_id: str, limit: int = 5) -> list[Hit]:
+        """Documents whose text is most like this one's ([] for an unknown id)."""
+        state = self._state()
+        docnum = state.index.columns.docnums([doc_id]).get(doc_id)
+        if docnum is None:
+            return []
+        docs = [d for d in state.index.more_like(docnum, limit + 1) if d != docnum][:limit]
+        return self._hits(state, np.array(docs, dtype=np.int64), None, query.All())
+
+    # building the result
+
+    def _hits(self, state: _Generation, docs: np.ndarray, scores, node) -> list[Hit]:
+        if not len(docs):
+            return []
+        marks = state.index.highlight_terms(node)
+        columns = state.index.columns
+        hits = []
+        for i, (docnum, stored) in enumerate(zip(docs, state.index.stored(docs), strict=True)):
+            snippet = highlight(stored.get("text", ""), *marks) or \
+                highlight(stored.get("title", ""), *marks, whole=True)
+            hits.append(Hit(
+                id=stored["id"], title=stored.get("title", ""), date=stored.get("date_text", ""),
+                date_earliest=date.fromordinal(int(columns.date_start[docnum])).isoformat(),
+                type=stored.get("type", ""),
+                sender=self._names(state, stored.get("sender")),
+                recipient=self._names(state, stored.get("recipient")),
+                via=self._names(state, stored.get("via")),
+                snippet=snippet or opening(stored.get("summary", "")),
+                score=round(float(scores[i]), 4) if scores is not None else None,
+                date_latest=date.fromordinal(int(columns.date_end[docnum])).isoformat(),
+            ))
+        return hits
+
+    @staticmethod
+    def _names(state: _Generation, ids: str | None) -> list[Name]:
+        return [Name(pid, state.people.get(pid).name if pid in state.people else pid)
+                for pid in (ids or "").split(",") if pid]
+
+    def _facets(self, state: _Generation, request: SearchRequest,
+                counts: dict[str, np.ndarray]) -> dict[str, list[FacetBucket]]:
+        out = {}
+        for name in FACETS:
+            facet = state.index.columns.facets[name]
+            selected = set(request.selected(name))
+            found = counts[name]
+            buckets = []
+            for code in np.flatnonzero(found):
+                value = facet.vocab[code]
+                buckets.append((value, int(found[code])))
+            present = {v for v, _ in buckets}
+            buckets += [(value, 0) for value in selected - present if value not in present]
+            labelled = [(value, facet_label(name, value, state.people), count)
+                        for value, count in buckets]
+            labelled.sort(key=lambda b: (-b[2], b[1].casefold(), b[0]))
+            shown = labelled[:FACET_LIMIT] + [b for b in labelled[FACET_LIMIT:] if b[0] in selected]
+            out[name] = [FacetBucket(value, label, count, value in selected,
+                                     request.toggled(name, value).to_params())
+                         for value, label, count in shown]
+        return out
+
+    def _suggestions(self, state: _Generation, request: SearchRequest, parsed: query.Parsed,
+                     total: int) -> list[str]:
+        if total >= 5 or not parsed.words:
+            return []
+        index = state.index
+        replacements: dict[str, str] = {}
+        for word in dict.fromkeys(parsed.words):
+            frequency = index.frequency(word)
+            if frequency > 2:
+                continue
+            better = _name_suggestion(state.people, word)
+            if better is None:
+                candidates = [w for w, n in index.similar_words(word) if n > frequency]
+                better = candidates[0] if candidates else None
+            if better and analysis.fold(better) != analysis.fold(word):
+                replacements[word] = better
+        if not replacements:
+            return []
+        text = request.q
+        for word, better in replacements.items():
+            text = _replace_word(text, word, better)
+        return [text] if text != request.q else []
+
+
+def _split_dates(node, start: date | None, end: date | None):
+    """Move date: terms that every match must satisfy into the date filter."""
+    items = node.items if isinstance(node, query.And) else (node,)
+    ranges = [i for i in items if isinstance(i, query.DateRange)]
+    if not ranges:
+        return node, start, end
+    for r in ranges:
+        if r.start and (start is None or r.start > start):
+            start = r.start
+        if r.end and (end is None or r.end < end):
+            end = r.end
+    rest = tuple(i for i in items if not isinstance(i, query.DateRange))
+    if not rest:
+        return query.All(), start, end
+    return (rest[0] if len(rest) == 1 else query.And(rest)), start, end
+
+
+def _name_suggestion(people: PeopleAuthority, word: str) -> str | None:
+    import difflib
+
+    forms = people.forms()
+    close = difflib.get_close_matches(normalize_name(word), forms, n=1, cutoff=0.75)
+    if not close:
+        return None
+    person = people.get(forms[close[0]])
+    return person.family or person.name
+
+
+def _replace_word(text: str, word: str, better: str) -> str:
+    import re
+
+    return re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, text, count=1, flags=re.IGNORECASE)
+
+
+def facet_label(facet: str, value: str, people: PeopleAuthority) -> str:
+    if facet in ("sender", "recipient", "via"):
+        return people.get(value).name if value in people else value
+    if facet == "month" and _is_month(value):
+        return f"{_MONTHS[int(value[5:]) - 1]} {value[:4]}"
+    if facet == "type":
+        return value.replace("-", " ").capitalize()
+    if facet == "language":
+        return LANGUAGES.get(value, value)
+    return value
+
+
+# -- snippets --------------------------------------------------------------------------------
+
+def highlight(text: str, terms: set[str], prefixes: list[str], fuzzy: set[str], *,
+              width: int = SNIPPET_CHARS, whole: bool = False) -> str:
+    """An escaped window of `text` around the best cluster of matches, marked; "" if none match."""
+    if not text or not (terms or prefixes or fuzzy):
+        return ""
+    spans = []
+    for token in analysis.tokens(text):
+        word = text[token.start:token.end]
+        if set(token.terms) & terms or (prefixes or fuzzy) and _folded_hit(word, prefixes, fuzzy):
+            spans.append((token.start, token.end, token.terms[0]))
+    if not spans:
+        return ""
+    if whole:
+        lo, hi = 0, len(text)
+    else:
+        best, best_score = 0, -1
+        for i, (s, _, _) in enumerate(spans):
+            window = {t for (s2, _, t) in spans[i:] if s2 < s + width - 40}
+            if len(window) > best_score:
+                best, best_score = i, len(window)
+        anchor = spans[best][0]
+        lo = max(0, anchor - 60)
+        if lo:
+            space = text.find(" ", lo)
+            lo = space + 1 if 0 <= space < anchor else lo
+        hi = min(len(text), lo + width)
+        if hi < len(text):
+            space = text.rfind(" ", lo, hi)
+            hi = space if space > max(spans[best][1], lo) else hi
+    out = ["…" if lo else ""]
+    cursor = lo
+    for s, e, _ in spans:
+        if s < lo or e > hi:
+            continue
+        out.append(html.escape(text[cursor:s], quote=False))
+        out.append(f"<mark>{html.escape(text[s:e], quote=False)}</mark>")
+        cursor = e
+    out.append(html.escape(text[cursor:hi], quote=False))
+    out.append("…" if hi < len(text) else "")
+    return " ".join("".join(out).split())
+
+
+def _folded_hit(word: str, prefixes: list[str], fuzzy: set[str]) -> bool:
+    folded = analysis.fold(word)
+    return folded in fuzzy or any(folded.startswith(p) for p in prefixes)
+
+
+def opening(text: str, width: int = SNIPPET_CHARS) -> str:
+    """The escaped opening of a text, cut at a word boundary."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return html.escape(text, quote=False)
+    cut = text.rfind(" ", 0, width)
+    return html.escape(text[:cut if cut > 0 else width], quote=False) + "…"
