@@ -10,6 +10,7 @@ is checked at most once a second, and results are cached per (generation, reques
 from __future__ import annotations
 
 import html
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -388,6 +389,14 @@ class SearchService:
         docs = [d for d in state.index.more_like(docnum, limit + 1) if d != docnum][:limit]
         return self._hits(state, np.array(docs, dtype=np.int64), None, query.All())
 
+    def person_id(self, name: str, role: str = "sender") -> str:
+        """The id of the person or body a name form stands for (for sender=... filters).
+
+        Raises SearchError naming `role` (with the nearest known names) when no one has that name.
+        """
+        node = query.parse(f'{role}:"{name}"', self._state().people).node
+        return node.person_id
+
     # building the result
 
     def _hits(self, state: _Generation, docs: np.ndarray, scores, node) -> list[Hit]:
@@ -492,8 +501,6 @@ def _name_suggestion(people: PeopleAuthority, word: str) -> str | None:
 
 
 def _replace_word(text: str, word: str, better: str) -> str:
-    import re
-
     return re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, text, count=1, flags=re.IGNORECASE)
 
 
@@ -550,7 +557,8 @@ def highlight(text: str, terms: set[str], prefixes: list[str], fuzzy: set[str], 
         cursor = e
     out.append(html.escape(text[cursor:hi], quote=False))
     out.append("…" if hi < len(text) else "")
-    return " ".join("".join(out).split())
+    joined = re.sub(r"</mark>(\s+)<mark>", r"\1", "".join(out))  # one mark per phrase
+    return " ".join(joined.split())
 
 
 def _folded_hit(word: str, prefixes: list[str], fuzzy: set[str]) -> bool:
