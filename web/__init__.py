@@ -1,0 +1,72 @@
+"""The web reader and JSON API: a thin HTTP layer over `archive.browse` and `archive.search`.
+
+`create_app(test_config=None)` loads the defaults, then the environment (through
+`archive.settings.load_config`), then `test_config`. Any `ARCHIVE_*` key in `test_config`
+overrides that setting; `ARCHIVE_CONFIG` may hand over a ready `Config` (tests do).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from flask import Flask, current_app
+from werkzeug.routing import BaseConverter
+
+from archive.browse import Browser
+from archive.settings import Config, load_config
+
+
+class SlugConverter(BaseConverter):
+    """A document, person or set id: never a dot or a slash, so never a path."""
+
+    regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=1024 * 1024)
+    test_config = dict(test_config or {})
+    config = test_config.pop("ARCHIVE_CONFIG", None)
+    if config is None:
+        config = load_config(**{k: str(v) for k, v in test_config.items() if k.startswith("ARCHIVE_")})
+    app.config.update({k: v for k, v in test_config.items() if not k.startswith("ARCHIVE_")})
+    app.extensions["archive"] = Services(config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.url_map.converters["slug"] = SlugConverter
+    app.url_map.strict_slashes = False
+
+    from . import api, errors, pages, security
+
+    security.init_app(app)
+    errors.init_app(app)
+    pages.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp, url_prefix="/api")
+    return app
+
+
+class Services:
+    """The archive's services for one app: the browse model now, the search service on first use
+    (both refresh themselves when a build commits a new generation)."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.browser = Browser(config)
+        self._search = None
+        self._lock = threading.Lock()
+
+    @property
+    def search(self):
+        if self._search is None:
+            with self._lock:
+                if self._search is None:
+                    from archive.search import SearchService
+
+                    self._search = SearchService(self.config)
+        return self._search
+
+
+def services() -> Services:
+    return current_app.extensions["archive"]
