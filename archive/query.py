@@ -137,7 +137,7 @@ def _lex(q: str) -> list[_Tok]:
         if ch == '"':
             end = q.find('"', i + 1)
             if end < 0:
-                raise SearchError(f'unbalanced quotes: the phrase {_clip(q[i:])} is not closed with "')
+                raise SearchError(f'unbalanced quotes: the phrase {_clip(q[i:])} needs a closing "')
             toks.append(_Tok("phrase", q[i + 1:end], pending_field))
             pending_field = None
             i = end + 1
@@ -175,7 +175,7 @@ def _field(name: str) -> str:
         return lowered
     if lowered == "subjects":
         return "subject"
-    close = difflib.get_close_matches(lowered, FIELDS, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(lowered, FIELDS, n=1, cutoff=0.7)
     hint = f'; did you mean "{close[0]}:"?' if close else f" (fields: {', '.join(FIELDS)})"
     raise SearchError(f'unknown field "{name}:"{hint}')
 
@@ -480,7 +480,7 @@ def _simplify(node):
 
 
 def _free_words(node) -> list[str]:
-    if isinstance(node, Term) and node.field in (None, "text", "title") and not node.prefix:
+    if isinstance(node, Term) and node.field in (None, "text", "title") and not (node.prefix or node.fuzzy):
         return [node.text]
     if isinstance(node, And | Or):
         return [w for i in node.items for w in _free_words(i)]
