@@ -99,6 +99,17 @@ def _engine():
     return _context
 
 
+def for_rendering(item: dict) -> dict:
+    """The item as the citation engine should see it: without the original's `language`.
+
+    Our titles and citations are English, while `language` names the language of the original
+    (ru, zh, ko). Given it, citeproc-js would print romanised western names family-first in zh
+    and ja items ("Stalin I. V.") and skip Chicago's title case for every non-English item. The
+    language stays in the exported CSL-JSON, RIS, BibTeX and meta tags.
+    """
+    return {k: v for k, v in item.items() if k != "language"}
+
+
 def render(item: dict, style: str, form: str, output: str = "text") -> str:
     """Render one CSL-JSON item; raises ValueError for an unknown style, form or output."""
     if style not in FORMS:
@@ -108,6 +119,6 @@ def render(item: dict, style: str, form: str, output: str = "text") -> str:
     if output not in OUTPUTS:
         raise ValueError(f"unknown output {output!r}; expected one of {', '.join(OUTPUTS)}")
     # A JSON round trip hands V8 plain data only (tuples become lists, nothing else slips in).
-    item = json.loads(json.dumps(item))
+    item = json.loads(json.dumps(for_rendering(item)))
     with _lock:
         return _engine().call("archiveRender", item, style, form, output)

@@ -41,7 +41,7 @@ def render_with_node(items: list[dict]) -> dict[str, str]:
     request = {
         "styles": {name: str(csl.style_path(name)) for name in csl.STYLE_FILES},
         "locale": str(csl.LOCALE_FILE),
-        "items": items,
+        "items": [csl.for_rendering(item) for item in items],
         "requests": requests(items),
     }
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as file:

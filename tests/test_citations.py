@@ -242,7 +242,7 @@ def test_stored_outputs_cover_every_record_style_form_and_output():
 
 def test_eastern_names_and_bodies_print_whole():
     note = ours("1950-07-mao-note-to-kim", "chicago", "note", "text")
-    assert note.startswith("Mao Zedong, “Mao Zedong’s note to Kim Il Sung,” to Kim Il Sung,")
+    assert note.startswith("Mao Zedong, “Mao Zedong’s Note to Kim Il Sung,” to Kim Il Sung,")
     bibliography = ours("1950-09-politburo-directive-to-shtykov", "apa", "bibliography", "text")
     assert bibliography.startswith("VKP(b) CC Politburo. (1950, September).")
 
