@@ -530,7 +530,7 @@ def highlight(text: str, terms: set[str], prefixes: list[str], fuzzy: set[str], 
             spans.append((token.start, token.end, token.terms[0]))
     if not spans:
         return ""
-    if whole:
+    if whole or len(text) <= width:
         lo, hi = 0, len(text)
     else:
         best, best_score = 0, -1
