@@ -11,6 +11,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from archive.browse import NotFound
+from archive.search import SearchError, SearchUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +19,7 @@ TITLES = {
     400: "Bad request",
     404: "Not found",
     405: "Method not allowed",
+    503: "Not available yet",
     500: "Something went wrong",
 }
 
@@ -35,15 +37,17 @@ def _status(error: Exception) -> int:
         return error.code or 500
     if isinstance(error, NotFound):
         return 404
-    if isinstance(error, BadRequest) or type(error).__name__ == "SearchError":
+    if isinstance(error, BadRequest | SearchError):
         return 400
+    if isinstance(error, SearchUnavailable):
+        return 503
     return 500
 
 
 def handle_error(error: Exception):
     """Every error, expected or not, becomes one response."""
     status = _status(error)
-    if status >= 500 and not isinstance(error, HTTPException):
+    if status == 500 and not isinstance(error, HTTPException):
         log.exception("unexpected error on %s %s", request.method, request.path)
         message = "internal error: the problem was logged"
     elif isinstance(error, HTTPException):

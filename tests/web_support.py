@@ -1,0 +1,25 @@
+"""The archive the web tests read: tests/data/collection plus tests/data/web (a set and a document
+with hostile markup), copied into a temporary folder and built."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from archive.build import rebuild
+from archive.settings import Config, load_config
+
+DATA = Path(__file__).parent / "data"
+HOSTILE = "1950-06-01-hostile-markup"
+
+
+def build_web_archive(root: Path) -> Config:
+    documents = root / "documents"
+    shutil.copytree(DATA / "collection", documents)
+    shutil.copytree(DATA / "web", documents, dirs_exist_ok=True)
+    config = load_config(env={}, ARCHIVE_DOCUMENTS_DIR=str(documents),
+                         ARCHIVE_INDEX_DIR=str(root / "index"),
+                         ARCHIVE_BASE_URL="https://archive.example.org")
+    report = rebuild(config)
+    assert report.status == "built", [str(p) for p in report.problems]
+    return config
