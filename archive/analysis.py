@@ -79,8 +79,3 @@ def plain_words(text: str) -> Iterator[str]:
         word = fold(match.group())
         if len(word) > 2 and word.isalpha():
             yield word
-
-
-def pair_terms(left: tuple[str, ...], right: tuple[str, ...]) -> list[str]:
-    """Shingle terms for two adjacent words: a two-word phrase becomes one term lookup."""
-    return [f"{a}_{b}" for a in left for b in right]
