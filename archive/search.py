@@ -155,7 +155,11 @@ def _int_param(name: str, raw: str | None, low: int, high: int | None, default: 
     if raw is None:
         return default
     expected = f"a whole number from {low}" + (f" to {high}" if high else "")
+    # ASCII digits only: int() would also take "1_000", " 12" and other scripts' digits ("١٢"),
+    # and it refuses more than 4,300 digits with a ValueError.
     try:
+        if not re.fullmatch(r"-?[0-9]+", raw):
+            raise ValueError(raw)
         value = int(raw)
     except ValueError:
         raise SearchError(f'{name}: expected {expected}, got "{raw}"') from None

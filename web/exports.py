@@ -50,16 +50,23 @@ def export_set(set_id: str):
 
 
 def _format() -> str:
-    fmt = request.args.get("format", "zip")
+    fmt = request.args.get("format", "").strip() or "zip"
     if fmt not in export.FORMATS:
         raise SearchError(f"unknown export format {fmt!r}; expected one of {', '.join(export.FORMATS)}")
     return fmt
 
 
+def _bom() -> bool:
+    value = request.args.get("bom", "").strip()
+    if value not in ("", "0", "1"):
+        raise SearchError(f'bom: expected 0 or 1, got "{value}"')
+    return value == "1"
+
+
 def _respond(chosen: export.ExportSet, fmt: str, stem: str) -> Response:
     browser = services().browser
     context = export.Context.load(browser.config, browser.catalog)
-    bom = request.args.get("bom") in ("1", "true", "yes")
+    bom = _bom()
     chunks = export.export(chosen, fmt, context, csv_bom=bom)
     name = export.filename(f"{stem}-{datetime.now(UTC):%Y-%m-%d}", fmt)
     return Response(stream_with_context(chunks), mimetype=export.FORMATS[fmt][1],
