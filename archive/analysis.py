@@ -39,6 +39,7 @@ def is_cyrillic(word: str) -> bool:
     return bool(_CYRILLIC.search(word))
 
 
+@lru_cache(maxsize=_STEM_CACHE_SIZE)
 def fold(word: str) -> str:
     """Lower-case ASCII form of a word: no diacritics, Cyrillic transliterated, apostrophes gone."""
     if not word.isascii():
