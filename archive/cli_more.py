@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 
@@ -44,10 +45,14 @@ def cmd_search(args, config) -> int:
         raise UserError(str(error)) from None
     finally:
         service.close()
-    if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-        return 0
-    _print_human(result, sys.stdout.isatty())
+    try:
+        if args.json:
+            print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            _print_human(result, sys.stdout.isatty())
+        sys.stdout.flush()
+    except BrokenPipeError:  # `archive search ... | head`: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
