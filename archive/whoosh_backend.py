@@ -15,6 +15,7 @@ commit, and pairs multiplied the vocabulary (345,000 terms for 1,000 documents; 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -139,11 +140,26 @@ def _facet_row(record: Record) -> dict:
 
 
 def body_text(record: Record) -> str:
-    """The searchable text: summary, translation and original (headings dropped)."""
+    """The searchable text: summary, translation and original (headings dropped), as plain text
+    so that snippets show words, not Markdown syntax."""
     sections = record.sections or {}
     if sections:
-        return "\n\n".join(v for v in sections.values() if v)
-    return record.body
+        return plain_text("\n\n".join(v for v in sections.values() if v))
+    return plain_text(record.body)
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LINE_MARKS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d+\.[ \t]+)", re.MULTILINE)
+_EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?![\w*_])")
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown without its markup: links keep their text; emphasis, headings, quotes and list
+    marks go; code ticks go. Raw HTML stays as text (snippets escape it)."""
+    text = _LINK.sub(r"\1", markdown)
+    text = _LINE_MARKS.sub("", text)
+    text = _EMPHASIS.sub("", text)
+    return text.replace("`", "")
 
 
 def _fields(record: Record, people: PeopleAuthority) -> dict:
