@@ -19,11 +19,12 @@ from pathlib import Path
 
 from . import whoosh_backend
 from .catalog import Catalog
-from .documents import load_collection
-from .records import Problem
+from .documents import KnownFile, load_collection
+from .records import Problem, Record
 from .settings import Config
 
-INDEX_FORMAT = "2"  # bump when the index schema or analysis changes: forces a full rebuild
+RACY_NS = 2_000_000_000  # a file modified this close to a build is re-hashed by the next one
+INDEX_FORMAT = "3"  # bump when the index schema or analysis changes: forces a full rebuild
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -121,9 +122,14 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
     full = full or state.get("authority_hash") != authorities or not current.is_dir()
     known = {} if full else catalog.file_hashes()
     cache = None if full else catalog.cached_record
+    # Files whose size and modification time are as catalogued are not read again.
+    unchanged = {} if full else {
+        path: KnownFile(path, doc_id, sha, mtime, size, tuple(replies))
+        for path, doc_id, sha, mtime, size, replies in catalog.known_files()}
+    started_ns = time.time_ns()
 
     progress("validate", 0, 0)
-    collection = load_collection(config, cache=cache)
+    collection = load_collection(config, cache=cache, known=unchanged)
     if collection.problems and (not allow_invalid or collection.people is None
                                 or collection.archives is None):
         return BuildReport("invalid", generation, problems=collection.problems,
@@ -140,8 +146,11 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
         added = sorted(r.id for r in changed if r.id not in known_ids)
     report = BuildReport("up-to-date", generation, len(records), added, updated, removed,
                          collection.problems, collection.skipped)
+    file_stats = _file_stats(collection, started_ns)
     sets_unchanged = state.get("sets_hash") == _sets_hash(collection.sets)
     if not full and not changed and not removed and sets_unchanged:
+        if file_stats:  # files read again (touched, or catalogued before sizes were kept)
+            catalog.remember_files(file_stats)
         return report
 
     new_generation = generation + 1
@@ -169,11 +178,25 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "documents": str(len(by_path)),
         },
+        file_stats=file_stats,
+        full=full,
     )
     _clear_old_generations(config, new_generation)
     report.status = "built"
     report.generation = new_generation
     return report
+
+
+def _file_stats(collection, started_ns: int) -> list[tuple[Record, int, int]]:
+    """(record, mtime_ns, size) of each valid file read by this build. A file modified within
+    RACY_NS of the build's start gets mtime 0 so the next build reads it again: it may have
+    changed again within the file system's timestamp granularity."""
+    out = []
+    for record in collection.records.values():
+        if isinstance(record, Record) and record.path in collection.stats:
+            mtime, size = collection.stats[record.path]
+            out.append((record, 0 if mtime > started_ns - RACY_NS else mtime, size))
+    return out
 
 
 def _counting(records, progress: Progress):

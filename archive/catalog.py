@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Date,
     ForeignKey,
@@ -96,6 +97,17 @@ meta = Table(
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
 )
+# What a build needs of each catalogued file without reading it: its size and modification time
+# when last read, and the ids it links to (to check links when another document goes away).
+files = Table(
+    "document_files", metadata,
+    Column("path", String(500), primary_key=True),
+    Column("document_id", String(200), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("replies_to", Text, nullable=False),  # JSON list of ids
+)
 _CHILD_TABLES = (roles, references, subjects)
 
 
@@ -126,11 +138,22 @@ class Catalog:
 
     def apply(self, *, changed: Iterable[Record], removed: Iterable[str],
               people_list: Iterable[Person], archive_list: Iterable[Archive],
-              set_list: Iterable[DocumentSet], state: dict[str, str]) -> None:
-        """Write a build's changes and its state (generation ...) atomically."""
+              set_list: Iterable[DocumentSet], state: dict[str, str],
+              file_stats: Iterable[tuple[Record, int, int]] = (),
+              full: bool = False) -> None:
+        """Write a build's changes and its state (generation ...) atomically.
+
+        `file_stats` holds (record, mtime_ns, size) of the files the build read, for the next
+        build to skip them while they stay unchanged; `full` forgets every other file.
+        """
         changed = list(changed)
         gone = list(removed) + [r.id for r in changed]
         with self.engine.begin() as conn:
+            if full:
+                conn.execute(delete(files))
+            for start in range(0, len(gone), 500):
+                conn.execute(delete(files).where(files.c.document_id.in_(gone[start:start + 500])))
+            _remember_files(conn, file_stats)
             for start in range(0, len(gone), 500):
                 batch = gone[start:start + 500]
                 for table in _CHILD_TABLES:
@@ -172,6 +195,11 @@ class Catalog:
             conn.execute(delete(meta).where(meta.c.key.in_(list(state))))
             conn.execute(insert(meta), [{"key": k, "value": v} for k, v in state.items()])
 
+    def remember_files(self, file_stats: Iterable[tuple[Record, int, int]]) -> None:
+        """Record the size and modification time of files a build read but found unchanged."""
+        with self.engine.begin() as conn:
+            _remember_files(conn, file_stats)
+
     # -- reading ------------------------------------------------------------------------------
 
     def state(self) -> dict[str, str]:
@@ -186,6 +214,17 @@ class Catalog:
         with self.engine.connect() as conn:
             rows = conn.execute(select(documents.c.path, documents.c.sha256, documents.c.id))
             return {path: (sha, doc_id) for path, sha, doc_id in rows}
+
+    def known_files(self) -> list[tuple[str, str, str, int, int, list[str]]]:
+        """(path, id, sha256, mtime_ns, size, replies_to) of each catalogued file as a build last
+        read it; only files whose catalogued record has that same content."""
+        query = (select(files.c.path, files.c.document_id, files.c.sha256, files.c.mtime_ns,
+                        files.c.size, files.c.replies_to)
+                 .join(documents, (documents.c.path == files.c.path)
+                       & (documents.c.sha256 == files.c.sha256)
+                       & (documents.c.id == files.c.document_id)))
+        with self.engine.connect() as conn:
+            return [(p, i, h, m, n, json.loads(r)) for p, i, h, m, n, r in conn.execute(query)]
 
     def cached_record(self, path: str, sha256: str) -> Record | None:
         with self.engine.connect() as conn:
@@ -235,6 +274,16 @@ class Catalog:
         with self.engine.connect() as conn:
             rows = conn.execute(select(sets.c.data).order_by(sets.c.id)).scalars().all()
         return [DocumentSet(**{**d, "documents": tuple(d["documents"])}) for d in map(json.loads, rows)]
+
+
+def _remember_files(conn, file_stats: Iterable[tuple[Record, int, int]]) -> None:
+    rows = [{"path": r.path, "document_id": r.id, "sha256": r.sha256, "mtime_ns": mtime,
+             "size": size, "replies_to": json.dumps(list(r.replies_to))}
+            for r, mtime, size in file_stats]
+    for start in range(0, len(rows), 500):
+        batch = rows[start:start + 500]
+        conn.execute(delete(files).where(files.c.path.in_([row["path"] for row in batch])))
+        conn.execute(insert(files), batch)
 
 
 def _document_row(record: Record) -> dict:

@@ -1,0 +1,34 @@
+"""The benchmark script still runs end to end (issue 7). Asserts nothing about time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "benchmark.py"
+
+
+def test_benchmark_quick_runs_and_prints_the_table(tmp_path):
+    # A tiny collection and few queries keep this to well under a minute on two cores.
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--sizes", "150", "--queries", "3",
+         "--web-requests", "1", "--work", str(tmp_path / "bench")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("| measure | 150: ours | 150: SQLite FTS5 | 150: ratio |")
+    labels = [line.split(" | ")[0].removeprefix("| ") for line in lines[2:] if line.startswith("|")]
+    assert labels == [
+        "build, docs/s (peak RSS)",
+        "one changed file rebuilt, s (nothing changed)",
+        "`archive search` as a fresh process, s",
+        *(f"{kind}: p50 / p95 / p99 ms" for kind in (
+            "common term", "rare term", "two-term AND", "phrase", "name variant",
+            "term + date range", "term + all facets", "empty query + all facets",
+            "top-20 with snippets", "full search request (web page)")),
+        "web, 16 clients: req/s, p95 ms (errors)",
+        "export ZIP, docs/s (peak RSS)",
+    ]
+    assert not (tmp_path / "bench" / "BENCHMARKS.md").exists()
