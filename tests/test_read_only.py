@@ -60,12 +60,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve_briefly(env: dict[str, str], urls: list[str]) -> None:
+def serve_briefly(env: dict[str, str], urls: list[str], tmp_path: Path) -> None:
     """Start `archive serve` on a free loopback port, GET each URL, stop it."""
     port = free_port()
     argv = [sys.executable, "-c", "import sys; from archive.cli import main; sys.exit(main())",
             "serve", "--port", str(port)]
-    with subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
+    log = tmp_path / "serve.log"  # a file, not a pipe: a full pipe would stop the server
+    with log.open("wb") as err, subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
+                                                 stderr=err) as process:
         try:
             deadline = time.monotonic() + 60
             while True:
@@ -73,7 +75,7 @@ def serve_briefly(env: dict[str, str], urls: list[str]) -> None:
                     with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/", timeout=5):
                         break
                 except OSError:
-                    assert process.poll() is None, process.stderr.read().decode()
+                    assert process.poll() is None, log.read_text()
                     assert time.monotonic() < deadline, "archive serve did not start"
                     time.sleep(0.2)
             for url in urls:
@@ -117,7 +119,7 @@ def test_no_command_modifies_the_sources(tmp_path, monkeypatch, capsys):
         assert (main(argv), argv) == (status, argv), capsys.readouterr()
         capsys.readouterr()
     serve_briefly({**os.environ, **env}, ["/", "/search?q=Stalin", f"/documents/{DOC}",
-                                          "/export?format=zip"])
+                                          "/export?format=zip"], tmp_path)
     assert state(documents) == before
 
 
