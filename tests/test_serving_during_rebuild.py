@@ -57,6 +57,7 @@ def test_serving_while_rebuilds_swap_the_index(tmp_path):
     stop = threading.Event()
     failures: list[str] = []
     served = [0] * READERS
+    generations: set[int] = set()  # the index generations that answered the readers' searches
 
     def read(slot: int) -> None:
         client = app.test_client()
@@ -69,6 +70,8 @@ def test_serving_while_rebuilds_swap_the_index(tmp_path):
                 body = response.get_data()  # exports stream: read to the end
                 if response.status_code != 200 or not body:
                     failures.append(f"{url}: {response.status_code} {body[:200]!r}")
+                elif url.startswith("/api/search"):
+                    generations.add(response.get_json()["generation"])
             except Exception as error:  # noqa: BLE001 - every failure is counted, not raised here
                 failures.append(f"{url}: {error!r}")
             served[slot] += 1
@@ -85,13 +88,14 @@ def test_serving_while_rebuilds_swap_the_index(tmp_path):
             previous = f"1950-10-03-rebuild-marker-{n}"
             report = rebuild(config)
             assert report.status == "built", [str(p) for p in report.problems]
-            time.sleep(0.3)  # some rebuilds land while the service still holds an older generation
+            time.sleep(0.5)  # some rebuilds land while the service still holds an older generation
     finally:
         stop.set()
         for thread in threads:
             thread.join(timeout=30)
     assert failures == []
     assert all(count >= 3 for count in served), served
+    assert len(generations) >= 3, generations  # the readers were served across the swaps
 
     # The last rebuild's content is served (the search service looks for a new generation at
     # most once a second).
