@@ -44,10 +44,20 @@ def cmd_serve(args, config: Config) -> int:
     from web import create_app
 
     app = create_app({"ARCHIVE_CONFIG": config})
+    _warm_up(app)
     print(f"serving {report_count(config)} document(s) on http://{args.host}:{args.port}/ "
           "(Ctrl-C to stop)", file=sys.stderr)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="archive")
     return 0
+
+
+def _warm_up(app) -> None:
+    """Open the index and start the citation engine now (seconds), not on a reader's first page."""
+    with app.test_client() as client:
+        client.get("/search?q=telegram")
+        first = client.get("/api/search?page_size=1").get_json() or {}
+        for hit in first.get("hits", [])[:1]:
+            client.get(f"/documents/{hit['id']}")
 
 
 def report_count(config: Config) -> int:

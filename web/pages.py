@@ -4,6 +4,8 @@ calls as JSON."""
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, render_template, request, url_for
@@ -15,6 +17,31 @@ from . import services
 from .searching import export_links, run_search, search_page
 
 log = logging.getLogger(__name__)
+
+
+class _BoundedCache:
+    """The last `size` values by key. The citation engine renders one string at a time (~10 ms
+    each, five styles a page), so concurrent readers of a document would otherwise queue."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, build):
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = build()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+
+_CITES = _BoundedCache(4096)  # keyed by (catalog generation, document id)
 bp = Blueprint("pages", __name__)
 
 CITE_STYLES = (  # (format key, label, style, form)
@@ -53,9 +80,10 @@ def document(doc_id: str):
     people, archives = browser.people_map(), browser.archive_authority()
     base_url = services().config.base_url
     record = view.record
-    cites = [(key, label, Markup(citations.format_citation(record, people, archives, base_url, style,
-                                                            form, output="html")))
-             for key, label, style, form in CITE_STYLES]
+    cites = _CITES.get((browser.generation(), doc_id), lambda: [
+        (key, label, Markup(citations.format_citation(record, people, archives, base_url, style, form,
+                                                      output="html")))
+        for key, label, style, form in CITE_STYLES])
     return render_template(
         "document.html",
         view=view,
