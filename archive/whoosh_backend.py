@@ -232,6 +232,7 @@ def create_index(path: Path, records: Iterable[Record], people: PeopleAuthority)
     ix = whoosh_index.create_in(str(path), schema())
     parallel = len(records) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1
     options = {"procs": 2, "multisegment": True, "limitmb": 128} if parallel else {"limitmb": 256}
+    options["compound"] = False  # see update_index
     with ix.writer(**options) as writer:
         for record in records:
             writer.add_document(**_fields(record, people))
@@ -242,9 +243,14 @@ def create_index(path: Path, records: Iterable[Record], people: PeopleAuthority)
 
 def update_index(path: Path, changed: Iterable[Record], removed: Iterable[str],
                  people: PeopleAuthority) -> None:
-    """Apply changes to an index copy at `path` (a new generation, never the one being served)."""
+    """Apply changes to an index copy at `path` (a new generation, never the one being served).
+
+    Segments stay separate files (`compound=False`): opening a compound segment copies each of
+    its parts into memory (0.6 s of a cold `archive search` at 100,000 documents), while plain
+    files are read in place.
+    """
     ix = whoosh_index.open_dir(str(path))
-    with ix.writer(limitmb=128) as writer:
+    with ix.writer(limitmb=128, compound=False) as writer:
         for doc_id in removed:
             writer.delete_by_term("id", doc_id)
         for record in changed:
