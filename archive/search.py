@@ -407,11 +407,12 @@ class SearchService:
         if not len(docs):
             return []
         marks = state.index.highlight_terms(node)
+        memo: dict = {}  # the page's words, each analysed once
         columns = state.index.columns
         hits = []
         for i, (docnum, stored) in enumerate(zip(docs, state.index.stored(docs), strict=True)):
-            snippet = highlight(stored.get("text", ""), *marks) or \
-                highlight(stored.get("title", ""), *marks, whole=True)
+            snippet = highlight(stored.get("text", ""), *marks, memo=memo) or \
+                highlight(stored.get("title", ""), *marks, whole=True, memo=memo)
             hits.append(Hit(
                 id=stored["id"], title=stored.get("title", ""), date=stored.get("date_text", ""),
                 date_earliest=date.fromordinal(int(columns.date_start[docnum])).isoformat(),
@@ -432,6 +433,7 @@ class SearchService:
 
     def _facets(self, state: _Generation, request: SearchRequest,
                 counts: dict[str, np.ndarray]) -> dict[str, list[FacetBucket]]:
+        toggle = _Toggles(request)
         out = {}
         for name in FACETS:
             facet = state.index.columns.facets[name]
@@ -448,7 +450,7 @@ class SearchService:
             labelled.sort(key=lambda b: (-b[2], b[1].casefold(), b[0]))
             shown = labelled[:FACET_LIMIT] + [b for b in labelled[FACET_LIMIT:] if b[0] in selected]
             out[name] = [FacetBucket(value, label, count, value in selected,
-                                     request.toggled(name, value).to_params())
+                                     toggle(name, value))
                          for value, label, count in shown]
         return out
 
@@ -474,6 +476,27 @@ class SearchService:
         for word, better in replacements.items():
             text = _replace_word(text, word, better)
         return [text] if text != request.q else []
+
+
+class _Toggles:
+    """`request.toggled(facet, value).to_params()` for every bucket of a page, without building
+    a request per bucket (a page shows up to 9 x 50 buckets)."""
+
+    def __init__(self, request: SearchRequest):
+        request = request.normalized()
+        self.head = [("q", request.q)] if request.q else []
+        self.selected = dict(request.filters)
+        tail = replace(request, q="", filters=(), page=1).to_params()
+        self.tail = tail
+
+    def __call__(self, facet: str, value: str) -> list[tuple[str, str]]:
+        params = list(self.head)
+        for name in FACETS:
+            chosen = self.selected.get(name, ())
+            if name == facet:
+                chosen = sorted(v for v in set(chosen) ^ {value} if v)
+            params += [(name, v) for v in chosen]
+        return params + self.tail
 
 
 def _split_dates(node, start: date | None, end: date | None):
@@ -523,15 +546,23 @@ def facet_label(facet: str, value: str, people: PeopleAuthority) -> str:
 # -- snippets --------------------------------------------------------------------------------
 
 def highlight(text: str, terms: set[str], prefixes: list[str], fuzzy: set[str], *,
-              width: int = SNIPPET_CHARS, whole: bool = False) -> str:
-    """An escaped window of `text` around the best cluster of matches, marked; "" if none match."""
+              width: int = SNIPPET_CHARS, whole: bool = False, memo: dict | None = None) -> str:
+    """An escaped window of `text` around the best cluster of matches, marked; "" if none match.
+
+    `memo` (word -> its primary term if marked, else None) may be shared by the snippets of one
+    page, so that each distinct word is analysed once.
+    """
     if not text or not (terms or prefixes or fuzzy):
         return ""
+    memo = {} if memo is None else memo
     spans = []
-    for token in analysis.tokens(text):
-        word = text[token.start:token.end]
-        if set(token.terms) & terms or (prefixes or fuzzy) and _folded_hit(word, prefixes, fuzzy):
-            spans.append((token.start, token.end, token.terms[0]))
+    for match in _WORD.finditer(text):  # the words of analysis.tokens, without Token objects
+        word = match.group()
+        primary = memo.get(word, _UNSEEN)
+        if primary is _UNSEEN:
+            primary = memo[word] = _marked(word, terms, prefixes, fuzzy)
+        if primary is not None:
+            spans.append((match.start(), match.end(), primary))
     if not spans:
         return ""
     if whole or len(text) <= width:
@@ -539,7 +570,11 @@ def highlight(text: str, terms: set[str], prefixes: list[str], fuzzy: set[str], 
     else:
         best, best_score = 0, -1
         for i, (s, _, _) in enumerate(spans):
-            window = {t for (s2, _, t) in spans[i:] if s2 < s + width - 40}
+            window = set()
+            for s2, _, t in spans[i:]:  # spans are in text order
+                if s2 >= s + width - 40:
+                    break
+                window.add(t)
             if len(window) > best_score:
                 best, best_score = i, len(window)
         anchor = spans[best][0]
@@ -563,6 +598,19 @@ def highlight(text: str, terms: set[str], prefixes: list[str], fuzzy: set[str], 
     out.append("…" if hi < len(text) else "")
     joined = re.sub(r"</mark>(\s+)<mark>", r"\1", "".join(out))  # one mark per phrase
     return " ".join(joined.split())
+
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)  # as archive.analysis splits words
+_UNSEEN = object()
+
+
+def _marked(word: str, terms: set[str], prefixes: list[str], fuzzy: set[str]) -> str | None:
+    """The word's primary term when a snippet marks it, else None."""
+    found = analysis.word_terms(word)
+    if found and (not terms.isdisjoint(found)
+                  or (prefixes or fuzzy) and _folded_hit(word, prefixes, fuzzy)):
+        return found[0]
+    return None
 
 
 def _folded_hit(word: str, prefixes: list[str], fuzzy: set[str]) -> bool:

@@ -268,6 +268,7 @@ class Index:
             self.columns = facets.load(path)
         # the numpy query engine (archive.postings) reads each term's postings once per generation
         self.default_fields = DEFAULT_FIELDS
+        self._schema = self._searcher.schema  # `Index.schema` re-reads the TOC file every time
         self.live = self.columns.live
         self.doc_count_all = self._searcher.doc_count_all()
         self._terms = postings.TermCache(TERM_CACHE_BYTES)
@@ -307,7 +308,7 @@ class Index:
     def _read_postings(self, field: str, term: str) -> postings.Postings:
         with self._lock:
             reader = self._searcher.reader()
-            if field not in self._ix.schema:
+            if field not in self._schema:
                 return postings.NO_POSTINGS
             df = reader.doc_frequency(field, term)
             if not df:
@@ -325,7 +326,7 @@ class Index:
         return postings.Postings(docs[keep], weights[keep], df)
 
     def scorable(self, field: str) -> bool:
-        return field in self._ix.schema and self._ix.schema[field].scorable
+        return field in self._schema and self._schema[field].scorable
 
     def lengths(self, field: str) -> np.ndarray:
         return self._field_lengths(field)[0]
@@ -351,7 +352,7 @@ class Index:
     def expand(self, field: str, word: str, fuzzy: int) -> list[str]:
         """Vocabulary words of a field starting with `word` (or within `fuzzy` edits of it)."""
         with self._lock:
-            if field not in self._ix.schema:
+            if field not in self._schema:
                 return []
             reader = self._searcher.reader()
             if fuzzy:
@@ -368,9 +369,9 @@ class Index:
         docs, positions = [], []
         with self._lock:
             reader = self._searcher.reader()
-            if field not in self._ix.schema or not self._ix.schema[field].format.supports("positions"):
+            if field not in self._schema or not self._schema[field].format.supports("positions"):
                 return postings.NO_POSITIONS
-            decode = self._ix.schema[field].format.decode_positions
+            decode = self._schema[field].format.decode_positions
             for segment, base in reader.leaf_readers():
                 if (field, term) not in segment:
                     continue
