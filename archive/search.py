@@ -594,6 +594,7 @@ def highlight(text: str, terms: set[str], prefixes: list[str], fuzzy: set[str], 
 
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)  # as archive.analysis splits words
+_WORD_CHAR = re.compile(r"\w")
 
 
 class _Marker:
@@ -607,10 +608,17 @@ class _Marker:
         self.terms, self.prefixes, self.fuzzy = terms, prefixes, fuzzy
         self.seen: set[str] = set()
         self.marked: dict[str, str] = {}  # word -> its primary term
+        # Stemming keeps a word's first letter (Snowball English changes only endings), so an
+        # ASCII word whose first letter starts no term, prefix or fuzzy word cannot be marked
+        # and is not analysed at all (most words of a page; stemming is the cost here).
+        self.initials = {w[:1] for w in (*terms, *prefixes, *fuzzy)}
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         words = set(_WORD.findall(text))
+        initials = self.initials
         for word in words - self.seen:
+            if word.isascii() and word[0] != "_" and word[0].lower() not in initials:
+                continue
             found = analysis.word_terms(word)
             if found and (not self.terms.isdisjoint(found) or (self.prefixes or self.fuzzy)
                           and _folded_hit(word, self.prefixes, self.fuzzy)):
@@ -619,15 +627,24 @@ class _Marker:
         hits = words & self.marked.keys()
         if not hits:
             return []
-        pattern = _whole_words(tuple(sorted(hits)))
-        return [(m.start(), m.end(), self.marked[m.group()]) for m in pattern.finditer(text)]
+        pattern = _any_word(tuple(sorted(hits)))
+        return [(m.start(), m.end(), self.marked[m.group()]) for m in pattern.finditer(text)
+                if _starts_word(text, m.start())]
 
 
 @lru_cache(maxsize=1024)
-def _whole_words(words: tuple[str, ...]) -> re.Pattern:
-    """Any of the words where it is a whole word of _WORD (not inside "Kim's" or "Il-sung's")."""
+def _any_word(words: tuple[str, ...]) -> re.Pattern:
+    """Any of the words, not followed by more of a word (see _starts_word for the start: a
+    lookbehind first would stop the regular expression engine skipping ahead by first letter)."""
     alternatives = "|".join(re.escape(w) for w in words)
-    return re.compile(rf"(?<!\w)(?<!\w['’])(?:{alternatives})(?!\w)(?!['’]\w)")
+    return re.compile(rf"(?:{alternatives})(?!\w)(?!['’]\w)")
+
+
+def _starts_word(text: str, start: int) -> bool:
+    """Whether a word of _WORD starts here (not inside "Akim" or after the ' of "Kim's")."""
+    if start == 0 or not _WORD_CHAR.match(text, start - 1):
+        return not (start >= 2 and text[start - 1] in "'’" and _WORD_CHAR.match(text, start - 2))
+    return False
 
 
 def _folded_hit(word: str, prefixes: list[str], fuzzy: set[str]) -> bool:
