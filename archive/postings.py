@@ -51,17 +51,21 @@ NO_POSTINGS = Postings(EMPTY, np.zeros(0), 0)
 
 @dataclass(frozen=True)
 class Positions:
-    """Every occurrence of one term: its document and word position, by document."""
+    """Every occurrence of one term as a sorted key: document number << 32 | word position."""
 
-    docs: np.ndarray  # int32
-    positions: np.ndarray  # int32
+    keys: np.ndarray  # int64, sorted
+
+    @classmethod
+    def of(cls, docs: np.ndarray, positions: np.ndarray) -> Positions:
+        keys = (docs.astype(np.int64) << 32) | positions.astype(np.int64)
+        return cls(np.sort(keys))
 
     @property
     def nbytes(self) -> int:
-        return self.docs.nbytes + self.positions.nbytes + 100
+        return self.keys.nbytes + 100
 
 
-NO_POSITIONS = Positions(EMPTY, EMPTY)
+NO_POSITIONS = Positions(np.zeros(0, dtype=np.int64))
 
 
 class TermCache:
@@ -169,8 +173,10 @@ class _Evaluator:
             words = self.source.expand(target, word, node.fuzzy)
             if len(words) == 1:  # Whoosh scores a lone expansion as a plain term
                 return self.scored_term(target, words[0])
-            # several: constant-score terms, each adding its weight
-            return self.union([self.scored_term(target, w, weight_only=True) for w in words])
+            # several: Whoosh's constant score (1.0) for any of them
+            inner = _Evaluator(self.source, False)
+            docs, _ = inner.union([inner.scored_term(target, w) for w in words])
+            return docs, (np.ones(len(docs)) if self.scored else None)
         terms = analysis.word_terms(node.text)
         return self.union([self.scored_term(f, t, self.fields.get(f, 1.0))
                            for f in fields for t in terms])
@@ -223,13 +229,10 @@ class _Evaluator:
 
     # terms and scores
 
-    def scored_term(self, field: str, term: str, boost: float = 1.0, *,
-                    weight_only: bool = False) -> Match:
+    def scored_term(self, field: str, term: str, boost: float = 1.0) -> Match:
         postings = self.source.postings(field, term)
         if not self.scored:
             return postings.docs, None
-        if weight_only:
-            return postings.docs, postings.weights * boost
         return postings.docs, self.scores(field, term, postings, boost)
 
     def scores(self, field: str, term: str, postings: Postings, boost: float) -> np.ndarray:
@@ -294,14 +297,25 @@ def words_of(text: str) -> list[str]:
 
 
 def phrase_docs(occurrences: list[Positions], candidates: np.ndarray) -> np.ndarray:
-    """The candidates (sorted) in which the k-th term occurs at position start + k."""
-    keys = None
-    for k, found in enumerate(occurrences):
-        inside = np.isin(found.docs, candidates) if keys is None else np.ones(len(found.docs), bool)
-        starts = found.positions[inside].astype(np.int64) - k
-        mine = (found.docs[inside].astype(np.int64) << 32) | np.maximum(starts, 0)
-        mine = np.unique(mine[starts >= 0])
-        keys = mine if keys is None else mine[np.isin(mine, keys, assume_unique=True)]
+    """The candidates (sorted) in which the k-th term occurs at position start + k.
+
+    With keys doc << 32 | position, "the k-th term at start + k" is "its key minus k equals the
+    first term's key": sorted arrays intersected by binary search, no per-document work.
+    """
+    keys = occurrences[0].keys
+    if len(candidates) < len(keys) // 4:  # few candidates: drop the others' occurrences first
+        keys = keys[_contains(candidates.astype(np.int64), keys >> 32)]
+    for k, found in enumerate(occurrences[1:], start=1):
         if not len(keys):
-            return EMPTY
-    return np.unique((keys >> 32).astype(np.int32))
+            break
+        keys = keys[_contains(found.keys - k, keys)]
+    docs = np.unique((keys >> 32).astype(np.int32))
+    return docs[_contains(candidates.astype(np.int32), docs)]
+
+
+def _contains(sorted_values: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """For each item, whether it is in `sorted_values` (a boolean mask)."""
+    if not len(sorted_values):
+        return np.zeros(len(items), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_values, items), len(sorted_values) - 1)
+    return sorted_values[at] == items

@@ -383,7 +383,7 @@ class Index:
             return postings.NO_POSITIONS
         docs, positions = np.concatenate(docs), np.concatenate(positions)
         keep = self.live[docs]
-        return postings.Positions(docs[keep], positions[keep])
+        return postings.Positions.of(docs[keep], positions[keep])
 
     def date_columns(self) -> tuple[np.ndarray, np.ndarray]:
         return self.columns.date_start, self.columns.date_end
