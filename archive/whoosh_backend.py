@@ -366,7 +366,7 @@ class Index:
         return self._terms.get(("positions", field, term), lambda: self._read_positions(field, term))
 
     def _read_positions(self, field: str, term: str) -> postings.Positions:
-        docs, positions = [], []
+        docs, counts, positions = [], [], []
         with self._lock:
             reader = self._searcher.reader()
             if field not in self._schema or not self._schema[field].format.supports("positions"):
@@ -377,11 +377,13 @@ class Index:
                     continue
                 for doc, value in _posting_values(segment.postings(field, term)):
                     found = decode(value)
-                    docs.append(np.full(len(found), doc + base, dtype=np.int32))
-                    positions.append(np.array(found, dtype=np.int32))
+                    docs.append(doc + base)
+                    counts.append(len(found))
+                    positions.extend(found)
         if not docs:
             return postings.NO_POSITIONS
-        docs, positions = np.concatenate(docs), np.concatenate(positions)
+        docs = np.repeat(np.array(docs, dtype=np.int32), counts)
+        positions = np.array(positions, dtype=np.int32)
         keep = self.live[docs]
         return postings.Positions.of(docs[keep], positions[keep])
 
