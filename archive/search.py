@@ -608,17 +608,25 @@ class _Marker:
         self.terms, self.prefixes, self.fuzzy = terms, prefixes, fuzzy
         self.seen: set[str] = set()
         self.marked: dict[str, str] = {}  # word -> its primary term
-        # Stemming keeps a word's first letter (Snowball English changes only endings), so an
-        # ASCII word whose first letter starts no term, prefix or fuzzy word cannot be marked
-        # and is not analysed at all (most words of a page; stemming is the cost here).
-        self.initials = {w[:1] for w in (*terms, *prefixes, *fuzzy)}
+        # Stemming keeps a word's first letter (Snowball English changes only endings; folding
+        # keeps an ASCII first letter), so only words starting with the first letter of a term,
+        # prefix or fuzzy word, or with a non-ASCII letter or "_", can be marked: the others
+        # (most words of a page) are neither collected nor analysed. The pattern has no
+        # lookbehind, so that the regular expression engine skips ahead by first character; it
+        # also finds runs starting inside a word ("ctice" in "practice"): analysed for nothing,
+        # and never marked, as spans() keeps only matches where a word starts.
+        initials = {w[:1] for w in (*terms, *prefixes, *fuzzy) if w[:1].isascii()}
+        letters = "".join(re.escape(c) for c in sorted(initials | {c.upper() for c in initials}))
+        self.candidates = re.compile(rf"[{letters}_\u0080-\U0010ffff][\w'’]*")
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
-        words = set(_WORD.findall(text))
-        initials = self.initials
+        words = set()
+        for run in set(self.candidates.findall(text)):
+            if run.isascii() and "'" not in run:
+                words.add(run)
+            else:  # "—Kim", "Kim''s", "Kim'": the words of _WORD in it
+                words.update(_WORD.findall(run))
         for word in words - self.seen:
-            if word.isascii() and word[0] != "_" and word[0].lower() not in initials:
-                continue
             found = analysis.word_terms(word)
             if found and (not self.terms.isdisjoint(found) or (self.prefixes or self.fuzzy)
                           and _folded_hit(word, self.prefixes, self.fuzzy)):
