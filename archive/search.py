@@ -440,10 +440,13 @@ class SearchService:
             facet = state.index.columns.facets[name]
             selected = set(request.selected(name))
             found = counts[name]
-            buckets = []
-            for code in np.flatnonzero(found):
-                value = facet.vocab[code]
-                buckets.append((value, int(found[code])))
+            codes = np.flatnonzero(found)
+            if len(codes) > FACET_LIMIT:  # label and sort only what can be shown
+                kth = np.partition(found[codes], len(codes) - FACET_LIMIT)[len(codes) - FACET_LIMIT]
+                chosen = [facet.codes[v] for v in selected if v in facet.codes]
+                codes = np.union1d(codes[found[codes] >= kth],
+                                   [c for c in chosen if found[c]]).astype(np.int64)
+            buckets = [(facet.vocab[code], int(found[code])) for code in codes.tolist()]
             present = {v for v, _ in buckets}
             buckets += [(value, 0) for value in selected - present if value not in present]
             labelled = [(value, facet_label(name, value, state.people), count)
@@ -485,19 +488,19 @@ class _Toggles:
 
     def __init__(self, request: SearchRequest):
         request = request.normalized()
-        self.head = [("q", request.q)] if request.q else []
-        self.selected = dict(request.filters)
+        head = [("q", request.q)] if request.q else []
         tail = replace(request, q="", filters=(), page=1).to_params()
-        self.tail = tail
+        self.selected = dict(request.filters)
+        params = [[(name, v) for v in self.selected.get(name, ())] for name in FACETS]
+        # the parameters before and after each facet's own, which are the ones a toggle changes
+        self.around = {name: (head + [p for ps in params[:i] for p in ps],
+                              [p for ps in params[i + 1:] for p in ps] + tail)
+                       for i, name in enumerate(FACETS)}
 
     def __call__(self, facet: str, value: str) -> list[tuple[str, str]]:
-        params = list(self.head)
-        for name in FACETS:
-            chosen = self.selected.get(name, ())
-            if name == facet:
-                chosen = sorted(v for v in set(chosen) ^ {value} if v)
-            params += [(name, v) for v in chosen]
-        return params + self.tail
+        before, after = self.around[facet]
+        chosen = sorted(v for v in set(self.selected.get(facet, ())) ^ {value} if v)
+        return before + [(facet, v) for v in chosen] + after
 
 
 def _split_dates(node, start: date | None, end: date | None):

@@ -147,3 +147,21 @@ def test_toggles_are_the_toggled_requests_parameters(state, built_archive):
         assert [toggle(n, v) for n, v in pairs] == [request.toggled(n, v).to_params() for n, v in pairs]
     finally:
         service.close()
+
+
+def test_facets_cut_to_the_limit_keep_the_order_and_the_selected_values(built_archive, monkeypatch):
+    import archive.search as search_module
+
+    request = SearchRequest(filters=(("subject", ("Port Arthur",)), ("year", ("1950",))))
+    service = SearchService(built_archive, cache_size=0)
+    try:
+        monkeypatch.setattr(search_module, "FACET_LIMIT", 1000)
+        everything = service.search(request).facets
+        monkeypatch.setattr(search_module, "FACET_LIMIT", 2)
+        cut = service.search(request).facets
+    finally:
+        service.close()
+    expected = {name: found[:2] + [b for b in found[2:] if b.selected]
+                for name, found in everything.items()}
+    assert cut == expected
+    assert any(len(found) > 2 for found in everything.values())
