@@ -333,9 +333,10 @@ class SearchService:
         return result
 
     def _search(self, state: _Generation, request: SearchRequest) -> SearchResult:
-        parsed, final, counts, ordered, scores, sort = self._run(state, request)
-        total = int(final.sum())
         start = (request.page - 1) * request.page_size
+        parsed, final, counts, ordered, scores, sort = self._run(
+            state, request, limit=start + request.page_size)
+        total = int(final.sum())
         page_docs = ordered[start:start + request.page_size]
         page_scores = scores[start:start + request.page_size] if scores is not None else None
         hits = self._hits(state, page_docs, page_scores, parsed.node)
@@ -347,7 +348,9 @@ class SearchService:
             generation=state.number, pages=-(-total // request.page_size),
         )
 
-    def _run(self, state: _Generation, request: SearchRequest):
+    def _run(self, state: _Generation, request: SearchRequest, limit: int | None = None):
+        """Parse, match, filter and count; the matches in sort order (only the first `limit`
+        of them in order, and perhaps a few more, when `limit` is given)."""
         parsed = query.parse(request.q, state.people, state.archives)
         node, start, end = _split_dates(parsed.node, *request.date_range())
         parsed.node = node
@@ -369,10 +372,14 @@ class SearchService:
         if sort == "relevance":
             keep = final[docs]
             docs, scores = docs[keep], scores[keep]
+            top = _first(-scores, limit)
+            docs, scores = docs[top], scores[top]
             order = np.lexsort((columns.id_rank[docs], -scores))
             return parsed, final, counts, docs[order], scores[order], sort
         matched = np.flatnonzero(final)
         primary = columns.date_start[matched] if sort == "date" else -columns.date_start[matched]
+        top = _first(primary, limit)
+        matched, primary = matched[top], primary[top]
         order = np.lexsort((columns.id_rank[matched], primary))
         return parsed, final, counts, matched[order], None, sort
 
@@ -501,6 +508,15 @@ class _Toggles:
         before, after = self.around[facet]
         chosen = sorted(v for v in set(self.selected.get(facet, ())) ^ {value} if v)
         return before + [(facet, v) for v in chosen] + after
+
+
+def _first(keys: np.ndarray, limit: int | None) -> slice | np.ndarray:
+    """Which entries can be among the `limit` smallest keys (ties included: the tie-break
+    decides among them), so that only those need sorting."""
+    if limit is None or len(keys) <= 2 * limit:
+        return slice(None)
+    kth = np.partition(keys, limit - 1)[limit - 1]
+    return keys <= kth
 
 
 def _split_dates(node, start: date | None, end: date | None):

@@ -165,3 +165,17 @@ def test_facets_cut_to_the_limit_keep_the_order_and_the_selected_values(built_ar
                 for name, found in everything.items()}
     assert cut == expected
     assert any(len(found) > 2 for found in everything.values())
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date", "-date"])
+@pytest.mark.parametrize("q", ["Kim", "Kim OR Stalin OR troops", "-grave", ""])
+def test_every_page_is_a_slice_of_the_whole_order(built_archive, q, sort):
+    service = SearchService(built_archive, cache_size=0)
+    try:
+        whole = list(service.iter_ids(SearchRequest(q=q, sort=sort)))
+        for size in (1, 2, 3):
+            pages = [service.search(SearchRequest(q=q, sort=sort, page=p, page_size=size))
+                     for p in range(1, len(whole) // size + 2)]
+            assert [h.id for page in pages for h in page.hits] == whole, size
+    finally:
+        service.close()
