@@ -179,3 +179,35 @@ def test_every_page_is_a_slice_of_the_whole_order(built_archive, q, sort):
             assert [h.id for page in pages for h in page.hits] == whole, size
     finally:
         service.close()
+
+
+def test_cold_caches_shared_between_threads(built_archive):
+    import threading
+
+    service = SearchService(built_archive, cache_size=0)
+    try:
+        state = service._state()
+        nodes = [node_of(state, q) for q in QUERIES]
+        expected = [state.index.search_whoosh(node, scored=True) for node in nodes]
+        state.index._terms = postings.TermCache(max_bytes=4096)  # cold, and evicting all the time
+        state.index._lengths.clear()
+        errors = []
+
+        def work(offset):
+            try:
+                for i in range(len(nodes)):
+                    k = (i + offset) % len(nodes)
+                    docs, scores = state.index.match(nodes[k], scored=True)
+                    assert docs.tolist() == expected[k][0].tolist()
+                    assert np.allclose(scores, expected[k][1], rtol=1e-12)
+            except Exception as error:  # noqa: BLE001 - collected and asserted below
+                errors.append(error)
+
+        threads = [threading.Thread(target=work, args=(n * 7,)) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+    finally:
+        service.close()
