@@ -252,8 +252,10 @@ def document_count(path: Path) -> int:
 class Index:
     """One generation opened for searching: a long-lived searcher shared by all threads.
 
-    Whoosh searchers are not thread-safe, so every call into Whoosh holds `_lock`; the numpy
-    work on `columns` happens outside it.
+    Queries are matched and scored by archive.postings over numpy arrays that this class reads
+    through Whoosh's reader once per generation: each term's postings and positions (a
+    `TermCache` bounded by bytes), each field's document lengths. Whoosh searchers are not
+    thread-safe, so every call into Whoosh holds `_lock`; the numpy work happens outside it.
     """
 
     def __init__(self, path: Path):
