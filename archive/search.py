@@ -580,15 +580,18 @@ def highlight(text: str, terms: set[str], prefixes: list[str], fuzzy: set[str], 
     if whole or len(text) <= width:
         lo, hi = 0, len(text)
     else:
-        best, best_score = 0, -1
-        for i, (s, _, _) in enumerate(spans):
-            window = set()
-            for s2, _, t in spans[i:]:  # spans are in text order
-                if s2 >= s + width - 40:
-                    break
-                window.add(t)
-            if len(window) > best_score:
-                best, best_score = i, len(window)
+        # the first span starting the window with the most distinct terms (spans are in text
+        # order: the window's end only moves forward)
+        best, best_score, end, inside = 0, -1, 0, {}
+        for i, (s, _, term) in enumerate(spans):
+            while end < len(spans) and spans[end][0] < s + width - 40:
+                inside[spans[end][2]] = inside.get(spans[end][2], 0) + 1
+                end += 1
+            if len(inside) > best_score:
+                best, best_score = i, len(inside)
+            inside[term] -= 1
+            if not inside[term]:
+                del inside[term]
         anchor = spans[best][0]
         lo = max(0, anchor - 60)
         if lo:
