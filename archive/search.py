@@ -617,6 +617,7 @@ def highlight(text: str, terms: set[str], prefixes: list[str], fuzzy: set[str], 
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)  # as archive.analysis splits words
 _WORD_CHAR = re.compile(r"\w")
+_IRREGULAR = {"dying", "lying", "tying"}  # Snowball English: die, lie, tie
 
 
 class _Marker:
@@ -640,6 +641,10 @@ class _Marker:
         initials = {w[:1] for w in (*terms, *prefixes, *fuzzy) if w[:1].isascii()}
         letters = "".join(re.escape(c) for c in sorted(initials | {c.upper() for c in initials}))
         self.candidates = re.compile(rf"[{letters}_\u0080-\U0010ffff][\w'’]*")
+        # Nor does it change a plain ASCII word's second letter, but for three exceptions
+        # (_IRREGULAR); so such a word must also share its first two letters with a term.
+        starts = (*terms, *prefixes, *fuzzy)
+        self.pairs = {w[:2] for w in starts} if all(len(w) > 1 for w in starts) else None
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         words = set()
@@ -648,7 +653,12 @@ class _Marker:
                 words.add(run)
             else:  # "—Kim", "Kim''s", "Kim'": the words of _WORD in it
                 words.update(_WORD.findall(run))
+        pairs = self.pairs
         for word in words - self.seen:
+            if pairs is not None and word.isascii() and "_" not in word \
+                    and word.replace("'", "")[:2].lower() not in pairs \
+                    and word.lower() not in _IRREGULAR:
+                continue
             found = analysis.word_terms(word)
             if found and (not self.terms.isdisjoint(found) or (self.prefixes or self.fuzzy)
                           and _folded_hit(word, self.prefixes, self.fuzzy)):

@@ -122,7 +122,8 @@ def reference_spans(text, terms, prefixes, fuzzy):
 @pytest.mark.parametrize(("text", "words", "prefixes"), [
     ("Kim's troops and Kim met Akim; ''Kim and Kim' _kim kim_ Kim’s 'Kim' x'Kim Kim''Kim", ["Kim"], []),
     ("Il-sung's plan: Il Sung, il-sung.", ["sung"], []),
-    ("Dying and lying men; skies, early only", ["die", "lie", "sky", "early"], []),
+    ("Dying and lying men; skies, early only, TYING o'clock", ["die", "lie", "sky", "early", "tie",
+                                                              "oclock"], []),
     ("Lüshun, Lushun and LUSHUN; Штыков и Shtykov; Штыкова", ["Lushun", "Штыков"], []),
     ("the unification of unified units; UNIFY", [], ["unif"]),
     ("1950-05-14: 1950s, 1950", ["1950"], []),
