@@ -17,7 +17,6 @@ from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
-from functools import lru_cache
 
 import numpy as np
 
@@ -634,25 +633,24 @@ class _Marker:
         # Stemming keeps a word's first letter (Snowball English changes only endings; folding
         # keeps an ASCII first letter), so only words starting with the first letter of a term,
         # prefix or fuzzy word, or with a non-ASCII letter or "_", can be marked: the others
-        # (most words of a page) are neither collected nor analysed. The pattern has no
-        # lookbehind, so that the regular expression engine skips ahead by first character; it
-        # also finds runs starting inside a word ("ctice" in "practice"): analysed for nothing,
-        # and never marked, as spans() keeps only matches where a word starts.
+        # (most words of a page) are neither collected nor analysed. The pattern is _WORD's
+        # after one character class and no lookbehind, so that the regular expression engine
+        # skips ahead by first character; it also finds runs starting inside a word ("ctice" in
+        # "practice"): analysed for nothing, and never marked, as spans() keeps only matches
+        # where a word starts. A run never covers the start of a word, so none is missed.
         initials = {w[:1] for w in (*terms, *prefixes, *fuzzy) if w[:1].isascii()}
         letters = "".join(re.escape(c) for c in sorted(initials | {c.upper() for c in initials}))
-        self.candidates = re.compile(rf"[{letters}_\u0080-\U0010ffff][\w'’]*")
+        self.candidates = re.compile(rf"[{letters}_\u0080-\U0010ffff]\w*(?:['’]\w+)*")
         # Nor does it change a plain ASCII word's second letter, but for three exceptions
         # (_IRREGULAR); so such a word must also share its first two letters with a term.
         starts = (*terms, *prefixes, *fuzzy)
         self.pairs = {w[:2] for w in starts} if all(len(w) > 1 for w in starts) else None
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
-        words = set()
-        for run in set(self.candidates.findall(text)):
-            if run.isascii() and "'" not in run:
-                words.add(run)
-            else:  # "—Kim", "Kim''s", "Kim'": the words of _WORD in it
-                words.update(_WORD.findall(run))
+        words = set(self.candidates.findall(text))
+        for run in [w for w in words if not (w[0].isalnum() or w[0] == "_")]:
+            words.discard(run)  # "—Kim": a run from a non-ASCII mark, with the word after it
+            words.update(_WORD.findall(run))
         pairs = self.pairs
         for word in words - self.seen:
             if pairs is not None and word.isascii() and "_" not in word \
@@ -664,20 +662,15 @@ class _Marker:
                           and _folded_hit(word, self.prefixes, self.fuzzy)):
                 self.marked[word] = found[0]
         self.seen |= words
-        hits = words & self.marked.keys()
-        if not hits:
-            return []
-        pattern = _any_word(tuple(sorted(hits)))
-        return [(m.start(), m.end(), self.marked[m.group()]) for m in pattern.finditer(text)
-                if _starts_word(text, m.start())]
-
-
-@lru_cache(maxsize=1024)
-def _any_word(words: tuple[str, ...]) -> re.Pattern:
-    """Any of the words, not followed by more of a word (see _starts_word for the start: a
-    lookbehind first would stop the regular expression engine skipping ahead by first letter)."""
-    alternatives = "|".join(re.escape(w) for w in words)
-    return re.compile(rf"(?:{alternatives})(?!\w)(?!['’]\w)")
+        spans = []
+        for word in words & self.marked.keys():  # a few words, each a few times
+            primary, size, at = self.marked[word], len(word), text.find(word)
+            while at >= 0:
+                if _starts_word(text, at) and _ends_word(text, at + size):
+                    spans.append((at, at + size, primary))
+                at = text.find(word, at + 1)
+        spans.sort()
+        return spans
 
 
 def _starts_word(text: str, start: int) -> bool:
@@ -685,6 +678,15 @@ def _starts_word(text: str, start: int) -> bool:
     if start == 0 or not _WORD_CHAR.match(text, start - 1):
         return not (start >= 2 and text[start - 1] in "'’" and _WORD_CHAR.match(text, start - 2))
     return False
+
+
+def _ends_word(text: str, end: int) -> bool:
+    """Whether a word of _WORD can end here (not inside "Kimura", nor before the 's of "Kim's")."""
+    if end == len(text):
+        return True
+    if _WORD_CHAR.match(text, end):
+        return False
+    return not (text[end] in "'’" and _WORD_CHAR.match(text, end + 1))
 
 
 def _folded_hit(word: str, prefixes: list[str], fuzzy: set[str]) -> bool:

@@ -121,6 +121,7 @@ def reference_spans(text, terms, prefixes, fuzzy):
 
 @pytest.mark.parametrize(("text", "words", "prefixes"), [
     ("Kim's troops and Kim met Akim; ''Kim and Kim' _kim kim_ Kim’s 'Kim' x'Kim Kim''Kim", ["Kim"], []),
+    ("—Kim «Kim» Kimura KimKim Kim—Kim Kim", ["Kim"], []),
     ("Il-sung's plan: Il Sung, il-sung.", ["sung"], []),
     ("Dying and lying men; skies, early only, TYING o'clock", ["die", "lie", "sky", "early", "tie",
                                                               "oclock"], []),
