@@ -20,6 +20,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
+import weakref
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -349,13 +350,7 @@ class _Names:
     def __init__(self, people: PeopleAuthority | None):
         self.people = people
         self.notes: list[str] = []
-        self.forms: dict[str, str] = people.forms() if people else {}
-        families: dict[str, set[str]] = {}
-        for person in people or ():
-            if person.family:
-                families.setdefault(normalize_name(person.family), set()).add(person.id)
-        self.family_forms = {k: next(iter(v)) for k, v in families.items()
-                             if len(v) == 1 and k not in self.forms}
+        self.forms, self.family_forms = _name_forms(people) if people else ({}, {})
 
     def lookup(self, text: str) -> str | None:
         key = normalize_name(text)
@@ -410,6 +405,25 @@ class _Names:
                 out.append(items[i])
                 i += 1
         return out
+
+
+_FORMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _name_forms(people: PeopleAuthority) -> tuple[dict[str, str], dict[str, str]]:
+    """Every name form, and every unique family name that is not already a form, with the id it
+    stands for; worked out once per authority (an index generation has one), not per query."""
+    found = _FORMS.get(people)
+    if found is None or found[0] != len(people):
+        forms = people.forms()
+        families: dict[str, set[str]] = {}
+        for person in people:
+            if person.family:
+                families.setdefault(normalize_name(person.family), set()).add(person.id)
+        family_forms = {k: next(iter(v)) for k, v in families.items()
+                        if len(v) == 1 and k not in forms}
+        found = _FORMS[people] = (len(people), forms, family_forms)
+    return found[1], found[2]
 
 
 # -- dates -----------------------------------------------------------------------------------

@@ -332,9 +332,10 @@ class SearchService:
         return result
 
     def _search(self, state: _Generation, request: SearchRequest) -> SearchResult:
-        parsed, final, counts, ordered, scores, sort = self._run(state, request)
-        total = int(final.sum())
         start = (request.page - 1) * request.page_size
+        parsed, final, counts, ordered, scores, sort = self._run(
+            state, request, limit=start + request.page_size)
+        total = int(final.sum())
         page_docs = ordered[start:start + request.page_size]
         page_scores = scores[start:start + request.page_size] if scores is not None else None
         hits = self._hits(state, page_docs, page_scores, parsed.node)
@@ -346,7 +347,9 @@ class SearchService:
             generation=state.number, pages=-(-total // request.page_size),
         )
 
-    def _run(self, state: _Generation, request: SearchRequest):
+    def _run(self, state: _Generation, request: SearchRequest, limit: int | None = None):
+        """Parse, match, filter and count; the matches in sort order (only the first `limit`
+        of them in order, and perhaps a few more, when `limit` is given)."""
         parsed = query.parse(request.q, state.people, state.archives)
         node, start, end = _split_dates(parsed.node, *request.date_range())
         parsed.node = node
@@ -368,10 +371,14 @@ class SearchService:
         if sort == "relevance":
             keep = final[docs]
             docs, scores = docs[keep], scores[keep]
+            top = _first(-scores, limit)
+            docs, scores = docs[top], scores[top]
             order = np.lexsort((columns.id_rank[docs], -scores))
             return parsed, final, counts, docs[order], scores[order], sort
         matched = np.flatnonzero(final)
         primary = columns.date_start[matched] if sort == "date" else -columns.date_start[matched]
+        top = _first(primary, limit)
+        matched, primary = matched[top], primary[top]
         order = np.lexsort((columns.id_rank[matched], primary))
         return parsed, final, counts, matched[order], None, sort
 
@@ -407,11 +414,12 @@ class SearchService:
         if not len(docs):
             return []
         marks = state.index.highlight_terms(node)
+        memo = _Marker(*marks)  # the page's words, each analysed once
         columns = state.index.columns
         hits = []
         for i, (docnum, stored) in enumerate(zip(docs, state.index.stored(docs), strict=True)):
-            snippet = highlight(stored.get("text", ""), *marks) or \
-                highlight(stored.get("title", ""), *marks, whole=True)
+            snippet = highlight(stored.get("text", ""), *marks, memo=memo) or \
+                highlight(stored.get("title", ""), *marks, whole=True, memo=memo)
             hits.append(Hit(
                 id=stored["id"], title=stored.get("title", ""), date=stored.get("date_text", ""),
                 date_earliest=date.fromordinal(int(columns.date_start[docnum])).isoformat(),
@@ -432,15 +440,19 @@ class SearchService:
 
     def _facets(self, state: _Generation, request: SearchRequest,
                 counts: dict[str, np.ndarray]) -> dict[str, list[FacetBucket]]:
+        toggle = _Toggles(request)
         out = {}
         for name in FACETS:
             facet = state.index.columns.facets[name]
             selected = set(request.selected(name))
             found = counts[name]
-            buckets = []
-            for code in np.flatnonzero(found):
-                value = facet.vocab[code]
-                buckets.append((value, int(found[code])))
+            codes = np.flatnonzero(found)
+            if len(codes) > FACET_LIMIT:  # label and sort only what can be shown
+                kth = np.partition(found[codes], len(codes) - FACET_LIMIT)[len(codes) - FACET_LIMIT]
+                chosen = [facet.codes[v] for v in selected if v in facet.codes]
+                codes = np.union1d(codes[found[codes] >= kth],
+                                   [c for c in chosen if found[c]]).astype(np.int64)
+            buckets = [(facet.vocab[code], int(found[code])) for code in codes.tolist()]
             present = {v for v, _ in buckets}
             buckets += [(value, 0) for value in selected - present if value not in present]
             labelled = [(value, facet_label(name, value, state.people), count)
@@ -448,7 +460,7 @@ class SearchService:
             labelled.sort(key=lambda b: (-b[2], b[1].casefold(), b[0]))
             shown = labelled[:FACET_LIMIT] + [b for b in labelled[FACET_LIMIT:] if b[0] in selected]
             out[name] = [FacetBucket(value, label, count, value in selected,
-                                     request.toggled(name, value).to_params())
+                                     toggle(name, value))
                          for value, label, count in shown]
         return out
 
@@ -474,6 +486,36 @@ class SearchService:
         for word, better in replacements.items():
             text = _replace_word(text, word, better)
         return [text] if text != request.q else []
+
+
+class _Toggles:
+    """`request.toggled(facet, value).to_params()` for every bucket of a page, without building
+    a request per bucket (a page shows up to 9 x 50 buckets)."""
+
+    def __init__(self, request: SearchRequest):
+        request = request.normalized()
+        head = [("q", request.q)] if request.q else []
+        tail = replace(request, q="", filters=(), page=1).to_params()
+        self.selected = dict(request.filters)
+        params = [[(name, v) for v in self.selected.get(name, ())] for name in FACETS]
+        # the parameters before and after each facet's own, which are the ones a toggle changes
+        self.around = {name: (head + [p for ps in params[:i] for p in ps],
+                              [p for ps in params[i + 1:] for p in ps] + tail)
+                       for i, name in enumerate(FACETS)}
+
+    def __call__(self, facet: str, value: str) -> list[tuple[str, str]]:
+        before, after = self.around[facet]
+        chosen = sorted(v for v in set(self.selected.get(facet, ())) ^ {value} if v)
+        return before + [(facet, v) for v in chosen] + after
+
+
+def _first(keys: np.ndarray, limit: int | None) -> slice | np.ndarray:
+    """Which entries can be among the `limit` smallest keys (ties included: the tie-break
+    decides among them), so that only those need sorting."""
+    if limit is None or len(keys) <= 2 * limit:
+        return slice(None)
+    kth = np.partition(keys, limit - 1)[limit - 1]
+    return keys <= kth
 
 
 def _split_dates(node, start: date | None, end: date | None):
@@ -523,25 +565,32 @@ def facet_label(facet: str, value: str, people: PeopleAuthority) -> str:
 # -- snippets --------------------------------------------------------------------------------
 
 def highlight(text: str, terms: set[str], prefixes: list[str], fuzzy: set[str], *,
-              width: int = SNIPPET_CHARS, whole: bool = False) -> str:
-    """An escaped window of `text` around the best cluster of matches, marked; "" if none match."""
+              width: int = SNIPPET_CHARS, whole: bool = False, memo: _Marker | None = None) -> str:
+    """An escaped window of `text` around the best cluster of matches, marked; "" if none match.
+
+    `memo` (a _Marker for the same terms) may be shared by the snippets of one page, so that each
+    distinct word is analysed once.
+    """
     if not text or not (terms or prefixes or fuzzy):
         return ""
-    spans = []
-    for token in analysis.tokens(text):
-        word = text[token.start:token.end]
-        if set(token.terms) & terms or (prefixes or fuzzy) and _folded_hit(word, prefixes, fuzzy):
-            spans.append((token.start, token.end, token.terms[0]))
+    spans = (memo or _Marker(terms, prefixes, fuzzy)).spans(text)
     if not spans:
         return ""
     if whole or len(text) <= width:
         lo, hi = 0, len(text)
     else:
-        best, best_score = 0, -1
-        for i, (s, _, _) in enumerate(spans):
-            window = {t for (s2, _, t) in spans[i:] if s2 < s + width - 40}
-            if len(window) > best_score:
-                best, best_score = i, len(window)
+        # the first span starting the window with the most distinct terms (spans are in text
+        # order: the window's end only moves forward)
+        best, best_score, end, inside = 0, -1, 0, {}
+        for i, (s, _, term) in enumerate(spans):
+            while end < len(spans) and spans[end][0] < s + width - 40:
+                inside[spans[end][2]] = inside.get(spans[end][2], 0) + 1
+                end += 1
+            if len(inside) > best_score:
+                best, best_score = i, len(inside)
+            inside[term] -= 1
+            if not inside[term]:
+                del inside[term]
         anchor = spans[best][0]
         lo = max(0, anchor - 60)
         if lo:
@@ -563,6 +612,81 @@ def highlight(text: str, terms: set[str], prefixes: list[str], fuzzy: set[str], 
     out.append("…" if hi < len(text) else "")
     joined = re.sub(r"</mark>(\s+)<mark>", r"\1", "".join(out))  # one mark per phrase
     return " ".join(joined.split())
+
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)  # as archive.analysis splits words
+_WORD_CHAR = re.compile(r"\w")
+_IRREGULAR = {"dying", "lying", "tying"}  # Snowball English: die, lie, tie
+
+
+class _Marker:
+    """Finds the words of a text that a snippet marks (as analysis.tokens would split them).
+
+    Each distinct word is analysed once; the marked ones are then found with one regular
+    expression instead of a Python step per word (a page of snippets reads ~10,000 words).
+    """
+
+    def __init__(self, terms: set[str], prefixes: list[str], fuzzy: set[str]):
+        self.terms, self.prefixes, self.fuzzy = terms, prefixes, fuzzy
+        self.seen: set[str] = set()
+        self.marked: dict[str, str] = {}  # word -> its primary term
+        # Stemming keeps a word's first letter (Snowball English changes only endings; folding
+        # keeps an ASCII first letter), so only words starting with the first letter of a term,
+        # prefix or fuzzy word, or with a non-ASCII letter or "_", can be marked: the others
+        # (most words of a page) are neither collected nor analysed. The pattern is _WORD's
+        # after one character class and no lookbehind, so that the regular expression engine
+        # skips ahead by first character; it also finds runs starting inside a word ("ctice" in
+        # "practice"): analysed for nothing, and never marked, as spans() keeps only matches
+        # where a word starts. A run never covers the start of a word, so none is missed.
+        initials = {w[:1] for w in (*terms, *prefixes, *fuzzy) if w[:1].isascii()}
+        letters = "".join(re.escape(c) for c in sorted(initials | {c.upper() for c in initials}))
+        self.candidates = re.compile(rf"[{letters}_\u0080-\U0010ffff]\w*(?:['’]\w+)*")
+        # Nor does it change a plain ASCII word's second letter, but for three exceptions
+        # (_IRREGULAR); so such a word must also share its first two letters with a term.
+        starts = (*terms, *prefixes, *fuzzy)
+        self.pairs = {w[:2] for w in starts} if all(len(w) > 1 for w in starts) else None
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        words = set(self.candidates.findall(text))
+        for run in [w for w in words if not (w[0].isalnum() or w[0] == "_")]:
+            words.discard(run)  # "—Kim": a run from a non-ASCII mark, with the word after it
+            words.update(_WORD.findall(run))
+        pairs = self.pairs
+        for word in words - self.seen:
+            if pairs is not None and word.isascii() and "_" not in word \
+                    and word.replace("'", "")[:2].lower() not in pairs \
+                    and word.lower() not in _IRREGULAR:
+                continue
+            found = analysis.word_terms(word)
+            if found and (not self.terms.isdisjoint(found) or (self.prefixes or self.fuzzy)
+                          and _folded_hit(word, self.prefixes, self.fuzzy)):
+                self.marked[word] = found[0]
+        self.seen |= words
+        spans = []
+        for word in words & self.marked.keys():  # a few words, each a few times
+            primary, size, at = self.marked[word], len(word), text.find(word)
+            while at >= 0:
+                if _starts_word(text, at) and _ends_word(text, at + size):
+                    spans.append((at, at + size, primary))
+                at = text.find(word, at + 1)
+        spans.sort()
+        return spans
+
+
+def _starts_word(text: str, start: int) -> bool:
+    """Whether a word of _WORD starts here (not inside "Akim" or after the ' of "Kim's")."""
+    if start == 0 or not _WORD_CHAR.match(text, start - 1):
+        return not (start >= 2 and text[start - 1] in "'’" and _WORD_CHAR.match(text, start - 2))
+    return False
+
+
+def _ends_word(text: str, end: int) -> bool:
+    """Whether a word of _WORD can end here (not inside "Kimura", nor before the 's of "Kim's")."""
+    if end == len(text):
+        return True
+    if _WORD_CHAR.match(text, end):
+        return False
+    return not (text[end] in "'’" and _WORD_CHAR.match(text, end + 1))
 
 
 def _folded_hit(word: str, prefixes: list[str], fuzzy: set[str]) -> bool:

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import threading
+import weakref
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -27,14 +28,17 @@ from whoosh import query as wq
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
 from whoosh.codec import whoosh3 as w3
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from . import analysis, facets
+from . import analysis, facets, postings
 from . import query as q
 from .people import PeopleAuthority
 from .records import Record
 
 DEFAULT_FIELDS = {"title": 2.0, "text": 1.0, "names": 1.5, "subject": 1.5}
+TERM_CACHE_BYTES = 256 << 20  # posting arrays kept per generation (a few thousand terms)
 PARALLEL_THRESHOLD = 2000  # below this, starting worker processes costs more than it saves
 
 
@@ -285,8 +289,10 @@ def document_count(path: Path) -> int:
 class Index:
     """One generation opened for searching: a long-lived searcher shared by all threads.
 
-    Whoosh searchers are not thread-safe, so every call into Whoosh holds `_lock`; the numpy
-    work on `columns` happens outside it.
+    Queries are matched and scored by archive.postings over numpy arrays that this class reads
+    through Whoosh's reader once per generation: each term's postings and positions (a
+    `TermCache` bounded by bytes), each field's document lengths. Whoosh searchers are not
+    thread-safe, so every call into Whoosh holds `_lock`; the numpy work happens outside it.
     """
 
     def __init__(self, path: Path):
@@ -299,28 +305,131 @@ class Index:
         except FileNotFoundError:  # an index written before columns existed
             write_columns(path)
             self.columns = facets.load(path)
+        # the numpy query engine (archive.postings) reads each term's postings once per generation
+        self.default_fields = DEFAULT_FIELDS
+        self._schema = self._searcher.schema  # `Index.schema` re-reads the TOC file every time
+        self.live = self.columns.live
+        self.doc_count_all = self._searcher.doc_count_all()
+        self._terms = postings.TermCache(TERM_CACHE_BYTES)
+        self._lengths: dict[str, tuple[np.ndarray, float]] = {}
+        # Segment files stay open while the generation is served; an Index dropped without
+        # close() (a test's app, a replaced service) still closes them when it is collected.
+        self._finalizer = weakref.finalize(self, _close_whoosh, self._searcher, self._ix)
 
     def close(self) -> None:
         with self._lock:
-            self._searcher.close()
-            self._ix.close()
+            self._finalizer()
 
     # matching
 
     def match(self, node, *, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        """Document numbers matching a query tree (and their scores when `scored`)."""
+        """Document numbers matching a query tree, sorted (and their scores when `scored`)."""
         if isinstance(node, q.All):
             return np.flatnonzero(self.columns.live), None
+        return postings.match(self, node, scored=scored)
+
+    def search_whoosh(self, node, *, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        """The same through Whoosh's own matching and scoring (slow; for comparisons in tests)."""
         wquery = self.compile(node)
         with self._lock:
             if scored:
-                results = self._searcher.search(wquery, limit=None)
-                pairs = results.top_n
-                docs = np.fromiter((d for _, d in pairs), dtype=np.int64, count=len(pairs))
-                scores = np.fromiter((s for s, _ in pairs), dtype=np.float64, count=len(pairs))
-                return docs, scores
-            docs = np.fromiter(self._searcher.docs_for_query(wquery), dtype=np.int64)
-        return docs, None
+                pairs = self._searcher.search(wquery, limit=None).top_n
+                docs = np.array([d for _, d in pairs], dtype=np.int64)
+                scores = np.array([s for s, _ in pairs], dtype=np.float64)
+                order = np.argsort(docs)
+                return docs[order], scores[order]
+            return np.sort(np.fromiter(self._searcher.docs_for_query(wquery), dtype=np.int64)), None
+
+    # the numpy engine's source (archive.postings.Source)
+
+    def postings(self, field: str, term: str) -> postings.Postings:
+        """One term's posting list as arrays, read through Whoosh once per generation (cached)."""
+        return self._terms.get((field, term), lambda: self._read_postings(field, term))
+
+    def _read_postings(self, field: str, term: str) -> postings.Postings:
+        with self._lock:
+            reader = self._searcher.reader()
+            if field not in self._schema:
+                return postings.NO_POSTINGS
+            df = reader.doc_frequency(field, term)
+            if not df:
+                return postings.NO_POSTINGS
+            parts = []
+            for segment, base in reader.leaf_readers():
+                if (field, term) in segment:
+                    docs, weights = _posting_arrays(segment.postings(field, term))
+                    parts.append((docs + base, weights))
+        if not parts:
+            return postings.NO_POSTINGS
+        docs = np.concatenate([d for d, _ in parts]).astype(np.int32)
+        weights = np.concatenate([w for _, w in parts])
+        keep = self.live[docs]  # deleted documents stay in postings until segments merge
+        return postings.Postings(docs[keep], weights[keep], df)
+
+    def scorable(self, field: str) -> bool:
+        return field in self._schema and self._schema[field].scorable
+
+    def lengths(self, field: str) -> np.ndarray:
+        return self._field_lengths(field)[0]
+
+    def avg_length(self, field: str) -> float:
+        return self._field_lengths(field)[1]
+
+    def _field_lengths(self, field: str) -> tuple[np.ndarray, float]:
+        """Each document's length in a field as Whoosh's BM25F sees it (the length byte decoded,
+        1 where there is none) and the field's average length."""
+        found = self._lengths.get(field)
+        if found is not None:
+            return found
+        with self._lock:
+            lengths = np.concatenate([_length_bytes(segment, field)
+                                      for segment, _ in self._searcher.reader().leaf_readers()])
+            average = self._searcher.avg_field_length(field) or 1
+        decoded = _BYTE_TO_LENGTH[lengths]
+        decoded[lengths == 0] = 1
+        self._lengths[field] = found = (decoded, float(average))
+        return found
+
+    def expand(self, field: str, word: str, fuzzy: int) -> list[str]:
+        """Vocabulary words of a field starting with `word` (or within `fuzzy` edits of it)."""
+        with self._lock:
+            if field not in self._schema:
+                return []
+            reader = self._searcher.reader()
+            if fuzzy:
+                found = reader.terms_within(field, word, fuzzy, prefix=1)
+            else:
+                found = reader.expand_prefix(field, word)
+            return [w.decode("utf-8") if isinstance(w, bytes) else w for w in found if w]
+
+    def positions(self, field: str, term: str) -> postings.Positions:
+        """Every occurrence of a term in a field (document, position), read once (cached)."""
+        return self._terms.get(("positions", field, term), lambda: self._read_positions(field, term))
+
+    def _read_positions(self, field: str, term: str) -> postings.Positions:
+        docs, counts, positions = [], [], []
+        with self._lock:
+            reader = self._searcher.reader()
+            if field not in self._schema or not self._schema[field].format.supports("positions"):
+                return postings.NO_POSITIONS
+            decode = self._schema[field].format.decode_positions
+            for segment, base in reader.leaf_readers():
+                if (field, term) not in segment:
+                    continue
+                for doc, value in _posting_values(segment.postings(field, term)):
+                    found = decode(value)
+                    docs.append(doc + base)
+                    counts.append(len(found))
+                    positions.extend(found)
+        if not docs:
+            return postings.NO_POSITIONS
+        docs = np.repeat(np.array(docs, dtype=np.int32), counts)
+        positions = np.array(positions, dtype=np.int32)
+        keep = self.live[docs]
+        return postings.Positions.of(docs[keep], positions[keep])
+
+    def date_columns(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.columns.date_start, self.columns.date_end
 
     def compile(self, node) -> wq.Query:
         if isinstance(node, q.All):
@@ -429,6 +538,68 @@ class Index:
         with self._lock:
             results = self._searcher.more_like(docnum, "text", top=limit, numterms=10)
             return [hit.docnum for hit in results]
+
+
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def _posting_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """A posting list's document numbers and weights, a block at a time where the codec allows."""
+    leaf = getattr(matcher, "child", matcher)  # deletions are filtered by the caller
+    ids, weights = [], []
+    if all(hasattr(leaf, name) for name in ("_read_ids", "_read_weights", "_next_block")):
+        while leaf.is_active():  # Whoosh 3 codec: whole blocks of up to 128 postings
+            leaf._read_ids()
+            leaf._read_weights()
+            ids.append(np.asarray(leaf._ids, dtype=np.int64))
+            weights.append(np.asarray(leaf._weights, dtype=np.float64))
+            leaf._next_block()
+    else:  # pragma: no cover - another codec: one posting at a time
+        docs, found = [], []
+        while matcher.is_active():
+            docs.append(matcher.id())
+            found.append(matcher.weight())
+            matcher.next()
+        ids, weights = [np.array(docs, dtype=np.int64)], [np.array(found, dtype=np.float64)]
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _posting_values(matcher):
+    """(document number, value bytes) of every posting, a block at a time where possible."""
+    leaf = getattr(matcher, "child", matcher)
+    if all(hasattr(leaf, name) for name in ("_read_ids", "_read_values", "_next_block")):
+        while leaf.is_active():
+            leaf._read_ids()
+            leaf._read_values()
+            yield from zip(leaf._ids, leaf._values, strict=True)
+            leaf._next_block()
+    else:  # pragma: no cover - another codec
+        while matcher.is_active():
+            yield matcher.id(), matcher.value()
+            matcher.next()
+
+
+def _length_bytes(segment, field: str) -> np.ndarray:
+    """One segment's length bytes for a field (0: no length), read as one buffer if possible."""
+    size = segment.doc_count_all()
+    out = np.zeros(size, dtype=np.uint8)
+    try:
+        column = segment._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+        if column is None:
+            return out
+        raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+        out[:min(size, len(raw))] = raw[:size]
+    except AttributeError:  # pragma: no cover - another codec: ask document by document
+        for d in range(size):
+            out[d] = length_to_byte(segment.doc_field_length(d, field, 0))
+    return out
+
+
+def _close_whoosh(searcher, ix) -> None:
+    searcher.close()
+    ix.close()
 
 
 def _phrase(fieldname: str, terms: list[tuple[str, ...]]) -> wq.Query:
