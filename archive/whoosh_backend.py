@@ -502,8 +502,10 @@ class Index:
                 prefixes.append(analysis.fold(item.text))
             elif isinstance(item, q.Term) and item.fuzzy:
                 with self._lock:
-                    found = self._searcher.reader().terms_within("spell", analysis.fold(item.text),
-                                                                item.fuzzy, prefix=1)
+                    # a generator over the term file: read it all while holding the lock
+                    reader = self._searcher.reader()
+                    found = list(reader.terms_within("spell", analysis.fold(item.text), item.fuzzy,
+                                                     prefix=1))
                 fuzzy.update(found)
             elif isinstance(item, q.Term):
                 terms.update(analysis.word_terms(item.text))
