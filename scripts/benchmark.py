@@ -63,17 +63,34 @@ class Run:
     stderr: str
 
 
+# Linux counts a process's peak RSS over its whole life, including the moments after fork() and
+# before exec(), when it still maps all of its parent: a command forked straight from this
+# (large) benchmark process would report the benchmark's own size. So a small launcher process
+# forks and measures the command, and writes the command's peak RSS (KB) to a file.
+_LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run(cmd: list[str], env: dict[str, str]) -> Run:
-    """Run a command to completion; wall time and the child's own peak RSS."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run a command to completion; wall time and the command's own peak RSS."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r") as rss:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, cwd=REPO)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run([sys.executable, "-c", _LAUNCHER, rss.name, *cmd], env=env,
+                              stdout=out, stderr=err, cwd=REPO, check=False)
         seconds = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        peak_kb = float(rss.read() or 0)
         out.seek(0)
         err.seek(0)
-        return Run(seconds, usage.ru_maxrss / 1024, proc.returncode,
+        return Run(seconds, peak_kb / 1024, proc.returncode,
                    out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
 
 
