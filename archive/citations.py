@@ -116,6 +116,15 @@ def archive_name(ref: ArchiveRef, archives: ArchiveAuthority) -> str:
     return f"{archive.name_en} ({archive.id})"
 
 
+def first_copy(record: Record, archives: ArchiveAuthority) -> tuple[str, str, str]:
+    """The cited copy (the first reference): archive name, location and city ("" when absent)."""
+    if not record.archive_refs:
+        return "", "", ""
+    first = record.archive_refs[0]
+    return (archive_name(first, archives), format_short(first),
+            archives.get(first.archive).city or "")
+
+
 def other_copies(record: Record) -> str:
     """The archive copies after the first: "AVP RF, f. 059a, ...; RGASPI, f. 558, ..." or ""."""
     return "; ".join(_ref_text(ref) for ref in record.archive_refs[1:])
@@ -177,15 +186,13 @@ def ris_entry(
         lines.append(("DA", "/".join("" if n is None else f"{n:02d}" for n in first) + "/"))
         lines.append(("PY", str(first[0])))
     lines.append(("M3", genre(record)))
-    if record.archive_refs:
-        first_ref = record.archive_refs[0]
-        lines.append(("DB", archive_name(first_ref, archives)))
-        location = format_short(first_ref)
-        if location:
-            lines.append(("AN", location))
-        city = archives.get(first_ref.archive).city
-        if city:
-            lines.append(("M2", f"Archive Place: {city}"))
+    name, location, city = first_copy(record, archives)
+    if name:
+        lines.append(("DB", name))
+    if location:
+        lines.append(("AN", location))
+    if city:
+        lines.append(("M2", f"Archive Place: {city}"))
     copies = other_copies(record)
     if copies:
         lines.append(("N1", f"Other copies: {copies}"))
@@ -337,15 +344,13 @@ def zotero_meta_tags(
     if parts:
         tags.append(("DC.date", "-".join(f"{n:02d}" if i else str(n) for i, n in enumerate(parts[0]))))
     tags.append(("DC.type", genre(record)))
-    if record.archive_refs:
-        first = record.archive_refs[0]
-        tags.append(("z.archive", archive_name(first, archives)))
-        location = format_short(first)
-        if location:
-            tags.append(("DC.coverage", location))
-        city = archives.get(first.archive).city
-        if city:
-            tags.append(("z.extra", f"Archive Place: {city}"))
+    name, location, city = first_copy(record, archives)
+    if name:
+        tags.append(("z.archive", name))
+    if location:
+        tags.append(("DC.coverage", location))
+    if city:
+        tags.append(("z.extra", f"Archive Place: {city}"))
     if record.language:
         tags.append(("DC.language", record.language))
     return tags
