@@ -16,6 +16,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -47,6 +48,9 @@ documents = Table(
     Column("date_latest", Date, nullable=False, index=True),
     Column("language", String(8), index=True),
     Column("record", Text, nullable=False),  # the whole validated record as JSON
+    # Covers the build's look-ups of what is catalogued: without it SQLite scans every row with
+    # its record JSON (2.5 s of a 5.7 s no-op build at 100,000 documents).
+    Index("documents_path_sha256_id", "path", "sha256", "id"),
 )
 people = Table(
     "people", metadata,
