@@ -91,6 +91,44 @@ def build(rows: Sequence[Mapping | None]) -> Columns:
     return Columns(ids, live, rank, start, end, facets)
 
 
+def extend(previous: Columns, rows: Sequence[Mapping | None], live: np.ndarray) -> Columns:
+    """What `build` gives for every document number, from the columns of the first
+    `previous.size` documents (unchanged but for deletions, given by `live`) and the rows of the
+    documents after them: an incremental build re-reads only its new documents."""
+    old = previous.size
+    size = old + len(rows)
+    kept = live[:old]
+    ids = np.concatenate([previous.ids, np.array([r["id"] if r else "" for r in rows], dtype=str)])
+    ids[~live] = ""
+    rank = np.empty(size, dtype=np.int32)
+    rank[np.argsort(ids, kind="stable")] = np.arange(size, dtype=np.int32)
+    start = np.concatenate([previous.date_start,
+                            np.array([r["date_start"] if r else 0 for r in rows], dtype=np.int32)])
+    end = np.concatenate([previous.date_end,
+                          np.array([r["date_end"] if r else 0 for r in rows], dtype=np.int32)])
+    start[~live], end[~live] = 0, 0
+    facets = {}
+    for name, facet in previous.facets.items():
+        keep = kept[facet.owners]
+        old_values = facet.values[keep]
+        lists = [r.get(name, []) if r else [] for r in rows]
+        old_vocab = np.array(facet.vocab, dtype=str)
+        vocab = sorted({str(v) for v in old_vocab[np.unique(old_values)]}
+                       | {v for values in lists for v in values})
+        codes = {v: i for i, v in enumerate(vocab)}
+        remap = np.array([codes.get(str(v), -1) for v in old_vocab], dtype=np.int32)
+        lengths = np.concatenate([
+            np.bincount(facet.owners[keep], minlength=old).astype(np.int64),
+            np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))])
+        offsets = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        new_values = np.fromiter((codes[v] for vs in lists for v in vs), dtype=np.int32)
+        values = np.concatenate([remap[old_values], new_values]).astype(np.int32)
+        owners = np.repeat(np.arange(size, dtype=np.int32), lengths)
+        facets[name] = Facet(vocab, offsets, values, owners, codes)
+    return Columns(ids, live.copy(), rank, start, end, facets)
+
+
 def save(columns: Columns, folder: Path) -> None:
     """Write columns.npz atomically (the folder may hold hard links shared with a generation)."""
     arrays = {"ids": columns.ids, "live": columns.live, "id_rank": columns.id_rank,

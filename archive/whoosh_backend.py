@@ -39,6 +39,7 @@ from .records import Record
 
 DEFAULT_FIELDS = {"title": 2.0, "text": 1.0, "names": 1.5, "subject": 1.5}
 TERM_CACHE_BYTES = 256 << 20  # posting arrays kept per generation (a few thousand terms)
+SEGMENTS_FILE = "segments.json"  # the Whoosh segments the columns were written from
 PARALLEL_THRESHOLD = 2000  # below this, starting worker processes costs more than it saves
 
 
@@ -264,16 +265,42 @@ def update_index(path: Path, changed: Iterable[Record], removed: Iterable[str],
 
 
 def write_columns(path: Path) -> None:
-    """Read the facet column of every document number and save it as numpy arrays."""
+    """Save the facet columns of every document number as numpy arrays (archive.facets).
+
+    An incremental build's generation starts as a copy of the previous one, with its columns and
+    `segments.json`. When Whoosh kept those segments as they were (it appends new ones and marks
+    deletions), only the documents after them are read; otherwise every document is.
+    """
     ix = whoosh_index.open_dir(str(path))
     try:
         with ix.reader() as reader:
             size = reader.doc_count_all()
+            segments = [[leaf.segment().segment_id(), leaf.segment().doc_count_all()]
+                        for leaf, _ in reader.leaf_readers()]
+            live = np.fromiter((not reader.is_deleted(d) for d in range(size)), dtype=bool,
+                               count=size)
+            previous = _reusable_columns(path, segments)
+            first = previous.size if previous is not None else 0
             column = reader.column_reader("facets")
-            rows = [None if reader.is_deleted(d) else json.loads(column[d]) for d in range(size)]
+            rows = [json.loads(column[d]) if live[d] else None for d in range(first, size)]
     finally:
         ix.close()
-    facets.save(facets.build(rows), path)
+    columns = facets.extend(previous, rows, live) if previous is not None else facets.build(rows)
+    facets.save(columns, path)
+    scratch = path / f".{SEGMENTS_FILE}.{os.getpid()}.tmp"
+    scratch.write_text(json.dumps(segments))
+    os.replace(scratch, path / SEGMENTS_FILE)  # never write into a hard-linked file
+
+
+def _reusable_columns(path: Path, segments: list[list]) -> facets.Columns | None:
+    try:
+        before = json.loads((path / SEGMENTS_FILE).read_text())
+        previous = facets.load(path)
+    except (FileNotFoundError, ValueError):
+        return None
+    if segments[:len(before)] != before or previous.size != sum(n for _, n in before):
+        return None
+    return previous
 
 
 def document_count(path: Path) -> int:
