@@ -228,7 +228,9 @@ class Catalog:
                        & (documents.c.sha256 == files.c.sha256)
                        & (documents.c.id == files.c.document_id)))
         with self.engine.connect() as conn:
-            return [(p, i, h, m, n, json.loads(r)) for p, i, h, m, n, r in conn.execute(query)]
+            # most documents reply to nothing: skip parsing "[]" (100,000 rows: 0.3 s)
+            return [(p, i, h, m, n, [] if r == "[]" else json.loads(r))
+                    for p, i, h, m, n, r in conn.execute(query)]
 
     def cached_record(self, path: str, sha256: str) -> Record | None:
         with self.engine.connect() as conn:
