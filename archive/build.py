@@ -135,7 +135,6 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
         return BuildReport("invalid", generation, problems=collection.problems,
                            skipped=collection.skipped)
     records = collection.records
-    by_path = {r.path: r for r in records.values()}
     changed = [r for r in records.values() if known.get(r.path, (None,))[0] != r.sha256]
     known_ids = {doc_id for _, doc_id in known.values()}
     removed = sorted(known_ids - set(records))
@@ -176,7 +175,7 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
             "authority_hash": authorities,
             "sets_hash": _sets_hash(collection.sets),
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "documents": str(len(by_path)),
+            "documents": str(len(records)),
         },
         file_stats=file_stats,
         full=full,

@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_check(args, config: Config) -> int:
     from .documents import load_collection
 
-    _require_documents(config)
+    require_documents(config)
     only = args.paths or None
     if only:
         missing = [str(p) for p in only if not p.exists()]
@@ -100,7 +100,7 @@ def cmd_check(args, config: Config) -> int:
 def cmd_build(args, config: Config) -> int:
     from .build import BuildLocked, rebuild
 
-    _require_documents(config)
+    require_documents(config)
     progress = None if args.quiet else _progress_printer()
     try:
         report = rebuild(config, allow_invalid=args.allow_invalid, progress=progress,
@@ -171,7 +171,7 @@ def cmd_ref(args, config: Config) -> int:
     return 0
 
 
-def _require_documents(config: Config) -> None:
+def require_documents(config: Config) -> None:
     if not config.documents_dir.is_dir():
         raise UserError(f"documents folder {config.documents_dir} does not exist "
                         "(set ARCHIVE_DOCUMENTS_DIR)")

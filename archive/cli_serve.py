@@ -17,11 +17,9 @@ def add_commands(commands) -> None:
 
 def cmd_serve(args, config: Config) -> int:
     from .build import BuildLocked, rebuild
-    from .cli import UserError
+    from .cli import UserError, require_documents
 
-    if not config.documents_dir.is_dir():
-        raise UserError(f"documents folder {config.documents_dir} does not exist "
-                        "(set ARCHIVE_DOCUMENTS_DIR)")
+    require_documents(config)
     # Build first when the index is missing or stale; an incremental build is a no-op when
     # nothing changed. Invalid documents are left out (and listed) so the reader still starts.
     try:
