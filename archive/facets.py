@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 FACETS = ("sender", "recipient", "via", "year", "month", "type", "archive", "language", "subject")
 FILENAME = "columns.npz"
+SPARSE_FRACTION = 4  # count by matched documents when fewer than 1 in 4 documents match
 
 
 @dataclass
@@ -27,17 +28,38 @@ class Facet:
     values: np.ndarray  # int32 codes
     owners: np.ndarray  # int32, the document number of each entry of values
     codes: dict[str, int]
+    _holders: tuple | None = field(default=None, compare=False, repr=False)  # see holders()
 
     def mask(self, selected: Iterable[str], size: int) -> np.ndarray:
         """Documents having any of the selected values."""
-        wanted = [self.codes[v] for v in selected if v in self.codes]
         out = np.zeros(size, dtype=bool)
-        if wanted:
-            out[self.owners[np.isin(self.values, wanted)]] = True
+        for value in selected:
+            if value in self.codes:
+                out[self.holders(self.codes[value])] = True
         return out
 
-    def count(self, docs: np.ndarray) -> np.ndarray:
-        """Counts per value code over the documents in the boolean mask `docs`."""
+    def holders(self, code: int) -> np.ndarray:
+        """The documents having one value (an inverted list, built on first use: ~10 ms at
+        100,000 documents, then a filter costs what its documents cost, not a scan)."""
+        if self._holders is None:
+            order = np.argsort(self.values, kind="stable")
+            bounds = np.searchsorted(self.values[order], np.arange(len(self.vocab) + 1))
+            self._holders = (self.owners[order], bounds)
+        docs, bounds = self._holders
+        return docs[bounds[code]:bounds[code + 1]]
+
+    def count(self, docs: np.ndarray, matched: np.ndarray | None = None) -> np.ndarray:
+        """Counts per value code over the documents in the boolean mask `docs`.
+
+        `matched` (the mask's document numbers, sorted) lets a selective query count only its
+        own documents' values instead of testing every document's.
+        """
+        if matched is not None and len(matched) * SPARSE_FRACTION < len(docs):
+            starts = self.offsets[matched]
+            lengths = self.offsets[matched + 1] - starts
+            first = np.cumsum(lengths) - lengths  # where each document's values land
+            entries = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()))
+            return np.bincount(self.values[entries], minlength=len(self.vocab))
         return np.bincount(self.values[docs[self.owners]], minlength=len(self.vocab))
 
 
@@ -178,13 +200,14 @@ def filter_and_count(columns: Columns, base: np.ndarray,
     for mask in masks.values():
         final &= mask
     counts = {}
+    matched = np.flatnonzero(final)
     for name, facet in columns.facets.items():
         if name not in masks:
-            counts[name] = facet.count(final)
+            counts[name] = facet.count(final, matched)
             continue
         others = base.copy()
         for other, mask in masks.items():
             if other != name:
                 others &= mask
-        counts[name] = facet.count(others)
+        counts[name] = facet.count(others, np.flatnonzero(others))
     return final, counts

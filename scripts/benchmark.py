@@ -52,6 +52,7 @@ KINDS = (
 NAME_FORMS = ("Vishinsky", "Вышинский", "Filippov", "Shtikov", "Штыков", "Fyn Si", "Petroff",
               "Vyshinskii", "Feng Xi", "Kovalev", "Соколов", "Vostok")
 WEB_CLIENTS = 16
+STEPS = ("generate", "build", "incremental", "cold_start", "search", "web", "export")
 
 
 @dataclass
@@ -131,12 +132,16 @@ class SizeBench:
 
         return load_config({k: v for k, v in self.env.items() if k.startswith("ARCHIVE_")})
 
-    def all(self) -> dict:
-        """Every step; the results so far are saved after each (a long run may be cut short)."""
+    def all(self, steps: list[str] | None = None) -> dict:
+        """Every step (or only `steps`, keeping the other results saved by an earlier run); the
+        results so far are saved after each (a long run may be cut short)."""
         saved = self.work / f"results{self.n}.json"
-        for step in (self.generate, self.build, self.incremental, self.cold_start, self.search,
-                     self.web, self.export):
-            step()
+        if steps and saved.exists():
+            self.results = {**json.loads(saved.read_text()), "n": self.n}
+        for name in STEPS:
+            if steps and name not in steps and name != "generate":
+                continue
+            getattr(self, name)()
             saved.write_text(json.dumps(self.results, indent=1))
         return self.results
 
@@ -298,12 +303,22 @@ class SizeBench:
             _wait_for(port, server, timeout=900)
             words = generate_collection.query_words()["common"]
             senders = generate_collection.REAL_IDS[:6]
+            # Warm, as a server that has run for a while is: each word searched once (its
+            # postings read), unmeasured. Every measured request is then a different search
+            # (word, sender, date window), so none is answered from the result cache.
+            warm = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            for word in words:
+                warm.request("GET", "/search?" + urlencode({"q": word}))
+                warm.getresponse().read()
+            warm.close()
             paths = [
                 "/search?" + urlencode({"q": words[i % len(words)], "sender": senders[i % 6],
-                                        "year": "1950", "date_from": "1949-06",
-                                        "date_to": "1950-09"})
+                                        "year": "1950",
+                                        "date_from": f"1949-{1 + (i // 150) % 12:02d}",
+                                        "date_to": f"1950-{12 - (i // 1800) % 12:02d}"})
                 for i in range(WEB_CLIENTS * self.web_requests)
             ]
+            assert len(set(paths)) == len(paths), "web requests must all differ"
             latencies: list[float] = []
             errors: list[str] = []
             deadline = time.monotonic() + 120
@@ -483,9 +498,10 @@ is an external-content FTS5 table (Porter stemming) with indexed facet and date 
 from the same records in the same run, answering each kind with what that kind asks for (total
 and top 20; plus the 9 facet GROUP BYs and `snippet()` where the kind names them). Ratio is ours
 / SQLite at p95 (below 1.0: we are faster). Build, rebuild, cold start and export are whole
-`archive` processes (wall time; peak RSS of the process). Web is `archive serve` (waitress, 8
-threads) under {WEB_CLIENTS} concurrent keep-alive clients on 127.0.0.1 asking for the search page
-with a query, a sender, a year and a date range.
+`archive` processes (wall time; peak RSS of the process). Web is `archive serve` (gunicorn,
+one worker process per core, 8 threads each) under {WEB_CLIENTS} concurrent keep-alive clients on 127.0.0.1 asking for the search page
+with a query, a sender, a year and a date range, every request a different search (none answered
+from the result cache), after each query word was searched once (a warm server).
 
 {table(results)}
 
@@ -508,6 +524,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for collections, indexes and logs (default /tmp/archive-bench)")
     parser.add_argument("--reuse", action="store_true",
                         help="keep a collection, index and build measurement already in --work")
+    parser.add_argument("--steps", nargs="+", choices=STEPS[1:], metavar="STEP",
+                        help="run only these steps (" + ", ".join(STEPS[1:]) + "), keeping the "
+                        "other results saved in --work; implies --reuse")
     parser.add_argument("--report-only", action="store_true",
                         help="only write the table from results saved in --work by earlier runs")
     parser.add_argument("--output", type=Path, help="Markdown file to write "
@@ -527,7 +546,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.report_only:
             results.append(json.loads((args.work / f"results{n}.json").read_text()))
             continue
-        results.append(SizeBench(n, args.work, queries, web_requests, args.reuse, log).all())
+        bench = SizeBench(n, args.work, queries, web_requests, args.reuse or bool(args.steps), log)
+        results.append(bench.all(args.steps))
     print(table(results))
     print()
     print("\n".join(verdicts(results)))

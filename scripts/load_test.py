@@ -1,6 +1,6 @@
 """Load test: concurrent readers against the production server, on loopback only.
 
-Starts `archive serve` (waitress) on a free 127.0.0.1 port over the archive the environment names
+Starts `archive serve` (gunicorn) on a free 127.0.0.1 port over the archive the environment names
 (ARCHIVE_DOCUMENTS_DIR, ARCHIVE_INDEX_DIR, ...), or drives a server already running on loopback
 (--url). Each of --clients threads keeps one HTTP connection and sends a mix of searches, facet
 clicks (a facet bucket's `toggle` parameters, on the page or its JSON twin), document pages
@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     port = _free_port()
     command = [sys.executable, "-c", "import sys; from archive.cli import main; sys.exit(main())",
                "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(args.threads)]
-    # The server's log goes to a file, never a pipe: waitress warns on every queued task under
-    # load, and a pipe nobody reads fills up and stops the server mid-run.
+    # The server's log goes to a file, never a pipe: a pipe nobody reads fills up and stops the
+    # server mid-run.
     with tempfile.TemporaryFile() as log, subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=log, env=os.environ.copy()) as server:
         try:
@@ -88,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-requests", type=int, default=200_000,
                         help="stop after this many requests in all (default: 200000)")
     parser.add_argument("--threads", type=int, default=8,
-                        help="waitress worker threads of the started server (default: 8)")
+                        help="threads per worker process of the started server (default: 8)")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the request mix")
     parser.add_argument("--startup-timeout", type=float, default=300.0,
                         help="seconds to wait for the started server (it builds first if needed)")

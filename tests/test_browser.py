@@ -30,14 +30,16 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """The app served by waitress on a free loopback port, over a built fixture archive."""
-    waitress = pytest.importorskip("waitress")
+    """The app served on a free loopback port (a threaded WSGI server in this process, so that
+    the tests share the app's state), over a built fixture archive."""
+    from werkzeug.serving import make_server
+
     app = create_app({"ARCHIVE_CONFIG": build_web_archive(tmp_path_factory.mktemp("browser"))})
-    httpd = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=httpd.run, daemon=True)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.effective_port}"
-    httpd.close()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
     thread.join(timeout=5)
 
 

@@ -80,3 +80,47 @@ def test_incremental_columns_equal_a_full_read(archive, monkeypatch):
 def test_full_build_columns_equal_a_full_read(archive):
     path = generation(archive)
     assert_same(facets.load(path), columns_from_every_document(path))
+
+
+def _random_rows(rng, size: int) -> list[dict | None]:
+    people = [f"p{i}" for i in range(12)]
+    rows = []
+    for d in range(size):
+        if rng.random() < 0.05:
+            rows.append(None)  # a deleted document
+            continue
+        row = {"id": f"doc-{d:04d}", "date_start": 712000 + d, "date_end": 712000 + d}
+        for name in facets.FACETS:
+            row[name] = sorted(set(rng.choice(people, size=rng.integers(0, 4)).tolist()))
+        rows.append(row)
+    return rows
+
+
+@pytest.mark.parametrize("density", [0.01, 0.1, 0.5, 0.9])
+def test_facet_counts_and_filters_equal_a_count_by_document(density):
+    """Counting by matched documents (selective queries), counting by mask (broad ones) and
+    filtering by inverted lists all agree with counting each document's values one by one."""
+    rng = np.random.default_rng(int(density * 100))
+    rows = _random_rows(rng, 800)
+    columns = facets.build(rows)
+    base = columns.live & (rng.random(800) < density)
+    selected = {"sender": ["p1", "p7", "nobody"], "year": ["p3"]}
+
+    final, counts = facets.filter_and_count(columns, base, selected)
+
+    def having(name, values, d):
+        return rows[d] is not None and bool(set(rows[d][name]) & set(values))
+
+    expected_final = [bool(base[d]) and all(having(n, v, d) for n, v in selected.items())
+                      for d in range(800)]
+    assert final.tolist() == expected_final
+    for name in facets.FACETS:
+        docs = [d for d in range(800) if base[d]
+                and all(having(n, v, d) for n, v in selected.items() if n != name)]
+        expected = {}
+        for d in docs:
+            for value in rows[d][name]:
+                expected[value] = expected.get(value, 0) + 1
+        vocab = columns.facets[name].vocab
+        got = {vocab[code]: int(n) for code, n in enumerate(counts[name]) if n}
+        assert got == expected, name

@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import quote_plus
 
-from flask import Blueprint, Flask, Response, render_template, request, url_for
+from flask import Blueprint, Flask, Response, g, render_template, request, url_for
 from markupsafe import Markup
 
 from archive import citations
@@ -159,9 +160,26 @@ def _more_like_this(doc_id: str) -> list:
 
 
 def query_url(params, endpoint: str = "pages.search") -> str:
-    """The URL of `endpoint` with these query parameters (pairs, as the search service gives)."""
-    query = urlencode(list(params))
-    return url_for(endpoint) + (f"?{query}" if query else "")
+    """The URL of `endpoint` with these query parameters (pairs, as the search service gives).
+
+    The same as `url_for(endpoint) + "?" + urlencode(params)`, made cheaper because a search
+    page builds ~200 of these (a link per facet value, all sharing most of their pairs): each
+    pair is encoded once per process, and each endpoint resolved once per request.
+    """
+    query = "&".join([_encoded_pair(str(k), str(v)) for k, v in params])
+    return _endpoint_url(endpoint) + (f"?{query}" if query else "")
+
+
+@lru_cache(maxsize=8192)
+def _encoded_pair(key: str, value: str) -> str:
+    return f"{quote_plus(key)}={quote_plus(value)}"
+
+
+def _endpoint_url(endpoint: str) -> str:
+    urls = g.setdefault("endpoint_urls", {})
+    if endpoint not in urls:
+        urls[endpoint] = url_for(endpoint)
+    return urls[endpoint]
 
 
 def month_label(month: str) -> str:

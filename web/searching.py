@@ -86,7 +86,9 @@ def search_page(search_request, result) -> SearchPage:
 
 
 def _chips(search_request, result, params) -> list[Chip]:
-    labels = {(name, b.value): b.label for name, buckets in result.facets.items() for b in buckets}
+    filtered = {name for name, _ in search_request.filters}
+    labels = {(name, b.value): b.label for name, buckets in result.facets.items()
+              if name in filtered for b in buckets}
     chips = []
     for name, values in search_request.filters:
         for value in values:
