@@ -6,8 +6,10 @@ produce and consume these.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from copy import deepcopy
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
+from functools import lru_cache
 
 DOCUMENT_TYPES = (
     "telegram",
@@ -130,9 +132,31 @@ class Record:
     sections: dict[str, str] = field(default_factory=dict)  # summary / translation / original
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        """The record as plain data (what `dataclasses.asdict` gives, with the date as
+        `date_to_dict`), without asdict's deep copies: builds and exports call this for every
+        document, and asdict cost ~0.3 ms a record."""
+        data = {name: _plain(getattr(self, name)) for name in _field_names(Record)}
         data["date"] = date_to_dict(self.date)
         return data
+
+
+def _plain(value):
+    if isinstance(value, str | int | float | bool | date | None):  # immutable: no copy needed
+        return value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if is_dataclass(value):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    return deepcopy(value)
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 def date_to_dict(value: DocDate) -> dict:

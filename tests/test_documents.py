@@ -145,3 +145,20 @@ def test_check_on_named_paths_only(invalid_archive, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert out.splitlines() == [e for e in EXPECTED if e.startswith("documents/unknown-field.md:")]
     assert main(["check", "documents/nothing-here.md"]) == 2
+
+
+def test_to_dict_equals_dataclasses_asdict_for_the_bundled_collection():
+    """Record.to_dict skips asdict's deep copies; it must give the same data for every record
+    (references, sections, optional fields), with the date as date_to_dict gives it."""
+    from dataclasses import asdict
+
+    from archive.records import date_to_dict
+    from archive.settings import load_config
+
+    repo = Path(__file__).resolve().parent.parent
+    collection = load_collection(load_config(env={}, ARCHIVE_DOCUMENTS_DIR=str(repo / "documents")))
+    assert len(collection.records) > 50
+    for record in collection.records.values():
+        expected = {**asdict(record), "date": date_to_dict(record.date)}
+        assert record.to_dict() == expected, record.id
+        assert [type(v) for v in record.to_dict().values()] == [type(v) for v in expected.values()]
