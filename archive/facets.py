@@ -113,6 +113,19 @@ def build(rows: Sequence[Mapping | None]) -> Columns:
     return Columns(ids, live, rank, start, end, facets)
 
 
+def head(columns: Columns, size: int) -> Columns:
+    """The columns of the first `size` document numbers."""
+    if size == columns.size:
+        return columns
+    facets = {}
+    for name, facet in columns.facets.items():
+        end = int(facet.offsets[size])
+        facets[name] = Facet(facet.vocab, facet.offsets[:size + 1], facet.values[:end],
+                             facet.owners[:end], facet.codes)
+    return Columns(columns.ids[:size], columns.live[:size], columns.id_rank[:size],
+                   columns.date_start[:size], columns.date_end[:size], facets)
+
+
 def extend(previous: Columns, rows: Sequence[Mapping | None], live: np.ndarray) -> Columns:
     """What `build` gives for every document number, from the columns of the first
     `previous.size` documents (unchanged but for deletions, given by `live`) and the rows of the

@@ -268,8 +268,9 @@ def write_columns(path: Path) -> None:
     """Save the facet columns of every document number as numpy arrays (archive.facets).
 
     An incremental build's generation starts as a copy of the previous one, with its columns and
-    `segments.json`. When Whoosh kept those segments as they were (it appends new ones and marks
-    deletions), only the documents after them are read; otherwise every document is.
+    `segments.json`. The documents of the leading segments Whoosh kept as they were (it appends
+    new ones, marks deletions, and merges only the small last ones) keep their columns; only the
+    documents after them are read.
     """
     ix = whoosh_index.open_dir(str(path))
     try:
@@ -293,14 +294,24 @@ def write_columns(path: Path) -> None:
 
 
 def _reusable_columns(path: Path, segments: list[list]) -> facets.Columns | None:
+    """The previous columns of the documents in the segments Whoosh kept as they were: the
+    longest common prefix of the two segment lists (Whoosh appends a segment per commit and
+    merges only small ones, which come last, so the big first segments keep their numbers)."""
     try:
         before = json.loads((path / SEGMENTS_FILE).read_text())
         previous = facets.load(path)
     except (FileNotFoundError, ValueError):
         return None
-    if segments[:len(before)] != before or previous.size != sum(n for _, n in before):
+    if previous.size != sum(n for _, n in before):
         return None
-    return previous
+    kept = 0
+    for old, new in zip(before, segments, strict=False):
+        if old != new:
+            break
+        kept += 1
+    if not kept:
+        return None
+    return facets.head(previous, sum(n for _, n in before[:kept]))
 
 
 def document_count(path: Path) -> int:

@@ -124,3 +124,29 @@ def test_facet_counts_and_filters_equal_a_count_by_document(density):
         vocab = columns.facets[name].vocab
         got = {vocab[code]: int(n) for code, n in enumerate(counts[name]) if n}
         assert got == expected, name
+
+
+def test_columns_survive_whoosh_merging_the_small_segments(tmp_path, monkeypatch):
+    """Whoosh merges the small segments that incremental builds append (every fifth commit
+    here) and keeps the first, big one: its documents keep their columns (only the documents
+    after it are read), and the result still equals a full read after every build."""
+    config = make_archive(tmp_path, Path(__file__).resolve().parent.parent / "documents")
+    assert rebuild(config).status == "built"
+    first = json.loads((generation(config) / "segments.json").read_text())
+    assert len(first) == 1 and first[0][1] > 40
+    reused = []
+    real_extend = facets.extend
+    monkeypatch.setattr(facets, "extend",
+                        lambda previous, *rest: reused.append(previous.size) or real_extend(previous, *rest))
+    documents = sorted(p for p in config.documents_dir.glob("*.md") if p.name != "README.md")
+    layouts = []
+    for i, document in enumerate(documents[:6]):
+        document.write_text(document.read_text(encoding="utf-8") + f"\nAn added line {i}.\n",
+                            encoding="utf-8")
+        assert rebuild(config).status == "built"
+        path = generation(config)
+        layouts.append([n for _, n in json.loads((path / "segments.json").read_text())])
+        assert_same(facets.load(path), columns_from_every_document(path))
+    merged = next(i for i in range(1, len(layouts)) if len(layouts[i]) < len(layouts[i - 1]))
+    assert layouts[merged][0] == first[0][1]  # the big segment was kept...
+    assert reused[merged] == first[0][1]  # ...and its documents' columns reused
