@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import whoosh_backend
 from .catalog import Catalog
 from .documents import KnownFile, load_collection
 from .records import Problem, Record
@@ -151,6 +150,8 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
         if file_stats:  # files read again (touched, or catalogued before sizes were kept)
             catalog.remember_files(file_stats)
         return report
+
+    from . import whoosh_backend  # here: a build with nothing to do never loads the engine
 
     new_generation = generation + 1
     target = index_path(config, new_generation)

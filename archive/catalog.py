@@ -216,7 +216,7 @@ class Catalog:
     def file_hashes(self) -> dict[str, tuple[str, str]]:
         """path -> (sha256, id) of every catalogued document."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(documents.c.path, documents.c.sha256, documents.c.id))
+            rows = conn.execute(select(documents.c.path, documents.c.sha256, documents.c.id)).all()
             return {path: (sha, doc_id) for path, sha, doc_id in rows}
 
     def known_files(self) -> list[tuple[str, str, str, int, int, list[str]]]:
@@ -230,7 +230,7 @@ class Catalog:
         with self.engine.connect() as conn:
             # most documents reply to nothing: skip parsing "[]" (100,000 rows: 0.3 s)
             return [(p, i, h, m, n, [] if r == "[]" else json.loads(r))
-                    for p, i, h, m, n, r in conn.execute(query)]
+                    for p, i, h, m, n, r in conn.execute(query).all()]  # all(): one fetch
 
     def cached_record(self, path: str, sha256: str) -> Record | None:
         with self.engine.connect() as conn:
