@@ -9,7 +9,7 @@ from __future__ import annotations
 from copy import deepcopy
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 DOCUMENT_TYPES = (
     "telegram",
@@ -154,7 +154,7 @@ def _plain(value):
     return deepcopy(value)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _field_names(cls) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 

@@ -499,9 +499,10 @@ from the same records in the same run, answering each kind with what that kind a
 and top 20; plus the 9 facet GROUP BYs and `snippet()` where the kind names them). Ratio is ours
 / SQLite at p95 (below 1.0: we are faster). Build, rebuild, cold start and export are whole
 `archive` processes (wall time; peak RSS of the process). Web is `archive serve` (gunicorn,
-one worker process per core, 8 threads each) under {WEB_CLIENTS} concurrent keep-alive clients on 127.0.0.1 asking for the search page
-with a query, a sender, a year and a date range, every request a different search (none answered
-from the result cache), after each query word was searched once (a warm server).
+one worker process per core, 8 threads each) under {WEB_CLIENTS} concurrent keep-alive clients on
+127.0.0.1 asking for the search page with a query, a sender, a year and a date range, every
+request a different search (none answered from the result cache), after each query word was
+searched once (a warm server).
 
 {table(results)}
 
