@@ -119,12 +119,10 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
     authorities = authority_hash(config)
     current = index_path(config, generation)
     full = full or state.get("authority_hash") != authorities or not current.is_dir()
-    known = {} if full else catalog.file_hashes()
+    known, files = ({}, []) if full else catalog.catalogued_files()
     cache = None if full else catalog.cached_record
     # Files whose size and modification time are as catalogued are not read again.
-    unchanged = {} if full else {
-        path: KnownFile(path, doc_id, sha, mtime, size, tuple(replies))
-        for path, doc_id, sha, mtime, size, replies in catalog.known_files()}
+    unchanged = {row[0]: KnownFile._make(row) for row in files}
     started_ns = time.time_ns()
 
     progress("validate", 0, 0)

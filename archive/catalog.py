@@ -219,18 +219,22 @@ class Catalog:
             rows = conn.execute(select(documents.c.path, documents.c.sha256, documents.c.id)).all()
             return {path: (sha, doc_id) for path, sha, doc_id in rows}
 
-    def known_files(self) -> list[tuple[str, str, str, int, int, list[str]]]:
-        """(path, id, sha256, mtime_ns, size, replies_to) of each catalogued file as a build last
-        read it; only files whose catalogued record has that same content."""
-        query = (select(files.c.path, files.c.document_id, files.c.sha256, files.c.mtime_ns,
+    def catalogued_files(self) -> tuple[dict[str, tuple[str, str]], list[tuple]]:
+        """What a build compares the documents folder with, in one query: `file_hashes()`, and
+        (path, id, sha256, mtime_ns, size, replies_to) of each file whose size and modification
+        time a build recorded for the content now catalogued (the files it need not read)."""
+        query = (select(documents.c.path, documents.c.id, documents.c.sha256, files.c.mtime_ns,
                         files.c.size, files.c.replies_to)
-                 .join(documents, (documents.c.path == files.c.path)
-                       & (documents.c.sha256 == files.c.sha256)
-                       & (documents.c.id == files.c.document_id)))
+                 .outerjoin(files, (documents.c.path == files.c.path)
+                            & (documents.c.sha256 == files.c.sha256)
+                            & (documents.c.id == files.c.document_id)))
         with self.engine.connect() as conn:
-            # most documents reply to nothing: skip parsing "[]" (100,000 rows: 0.3 s)
-            return [(p, i, h, m, n, [] if r == "[]" else json.loads(r))
-                    for p, i, h, m, n, r in conn.execute(query).all()]  # all(): one fetch
+            rows = conn.execute(query).all()  # all(): one fetch, not one per row
+        hashes = {path: (sha, doc_id) for path, doc_id, sha, _, _, _ in rows}
+        # most documents reply to nothing: skip parsing "[]" (100,000 rows: 0.3 s)
+        known = [(p, i, h, m, n, () if r == "[]" else tuple(json.loads(r)))
+                 for p, i, h, m, n, r in rows if m is not None]
+        return hashes, known
 
     def cached_record(self, path: str, sha256: str) -> Record | None:
         with self.engine.connect() as conn:

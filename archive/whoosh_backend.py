@@ -278,8 +278,9 @@ def write_columns(path: Path) -> None:
             size = reader.doc_count_all()
             segments = [[leaf.segment().segment_id(), leaf.segment().doc_count_all()]
                         for leaf, _ in reader.leaf_readers()]
-            live = np.fromiter((not reader.is_deleted(d) for d in range(size)), dtype=bool,
-                               count=size)
+            live = np.ones(size, dtype=bool)  # deletions are few: mark them, not ask for each
+            for leaf, base in reader.leaf_readers():
+                live[[base + d for d in leaf.segment().deleted_docs()]] = False
             previous = _reusable_columns(path, segments)
             first = previous.size if previous is not None else 0
             column = reader.column_reader("facets")
