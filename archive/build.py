@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .catalog import Catalog
 from .documents import KnownFile, load_collection
+from .generations import index_path, save_authorities
 from .records import Problem, Record
 from .settings import Config
 
@@ -43,14 +44,6 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
-
-
-def index_path(config: Config, generation: int) -> Path:
-    return config.index_dir / "whoosh" / f"{generation:06d}"
-
-
-def current_generation(catalog: Catalog) -> int:
-    return int(catalog.state().get("generation", 0))
 
 
 class BuildLock:
@@ -161,6 +154,7 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
         shutil.copytree(current, scratch, copy_function=os.link)  # segment files are write-once
         whoosh_backend.update_index(scratch, _counting(changed, progress), removed,
                                     collection.people)
+    save_authorities(scratch, collection.people, collection.archives)
     os.rename(scratch, target)
     progress("catalog", 0, 0)
     catalog.apply(

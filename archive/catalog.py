@@ -31,7 +31,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from .records import Archive, DocumentSet, Person, Pseudonym, Record, record_from_dict
+from .records import (
+    Archive,
+    DocumentSet,
+    Person,
+    Record,
+    archive_from_dict,
+    person_from_dict,
+    record_from_dict,
+)
 
 metadata = MetaData()
 
@@ -272,13 +280,12 @@ class Catalog:
     def people(self) -> list[Person]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(people.c.data).order_by(people.c.id)).scalars().all()
-        return [_person(json.loads(r)) for r in rows]
+        return [person_from_dict(json.loads(r)) for r in rows]
 
     def archives(self) -> list[Archive]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(archives.c.data).order_by(archives.c.id)).scalars().all()
-        return [Archive(**{**d, "abbreviations": tuple(d["abbreviations"])})
-                for d in map(json.loads, rows)]
+        return [archive_from_dict(json.loads(r)) for r in rows]
 
     def sets(self) -> list[DocumentSet]:
         with self.engine.connect() as conn:
@@ -310,14 +317,6 @@ def _document_row(record: Record) -> dict:
         "language": record.language,
         "record": json.dumps(record.to_dict(), ensure_ascii=False),
     }
-
-
-def _person(data: dict) -> Person:
-    data = dict(data)
-    data["pseudonyms"] = tuple(Pseudonym(**p) for p in data["pseudonyms"])
-    for key in ("native", "variants", "offices"):
-        data[key] = tuple(data[key])
-    return Person(**data)
 
 
 # -- read queries for the web reader (archive.browse) ----------------------------------------

@@ -195,3 +195,16 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+def person_from_dict(data: dict) -> Person:
+    """Inverse of `dataclasses.asdict` for a Person (as the catalog and index store them)."""
+    data = dict(data)
+    data["pseudonyms"] = tuple(Pseudonym(**p) for p in data["pseudonyms"])
+    for key in ("native", "variants", "offices"):
+        data[key] = tuple(data[key])
+    return Person(**data)
+
+
+def archive_from_dict(data: dict) -> Archive:
+    return Archive(**{**data, "abbreviations": tuple(data["abbreviations"])})

@@ -20,10 +20,8 @@ from datetime import date
 
 import numpy as np
 
-from . import analysis, facets, query
+from . import analysis, facets, generations, query
 from .archives import archive_names
-from .build import current_generation, index_path
-from .catalog import Catalog
 from .people import PeopleAuthority, normalize_name
 from .query import SearchError
 from .settings import Config
@@ -244,7 +242,7 @@ class SearchService:
 
     def __init__(self, config: Config, *, cache_size: int = 256, refresh_seconds: float = 1.0):
         self.config = config
-        self._catalog: Catalog | None = None
+        self._catalog = None  # archive.catalog.Catalog, opened only when needed
         self._current: _Generation | None = None
         self._checked = 0.0
         self._refresh = refresh_seconds
@@ -266,9 +264,9 @@ class SearchService:
         with self._lock:
             if self._current is not None and now - self._checked < self._refresh:
                 return self._current
-            if self._catalog is None:
-                self._catalog = Catalog(self.config.database_url)
-            number = current_generation(self._catalog)
+            number = generations.sqlite_generation(self.config.database_url)
+            if number is None:
+                number = generations.current_generation(self._open_catalog())
             self._checked = now
             if self._current is None or self._current.number != number:
                 self._swap(number, now)
@@ -278,17 +276,28 @@ class SearchService:
     def _swap(self, number: int, now: float) -> None:
         from .whoosh_backend import Index  # the one place the engine is chosen
 
-        path = index_path(self.config, number)
+        path = generations.index_path(self.config, number)
         if number == 0 or not path.is_dir():
             raise SearchUnavailable("no index yet: run `archive build` first")
-        people = PeopleAuthority(self._catalog.people())
-        archives = {normalize_name(name): a.id for a in self._catalog.archives()
-                    for name in archive_names(a)}
+        saved = generations.load_authorities(path)
+        if saved is None:  # a generation built before its authorities were saved with it
+            catalog = self._open_catalog()
+            saved = catalog.people(), catalog.archives()
+        people = PeopleAuthority(saved[0])
+        archives = {normalize_name(name): a.id for a in saved[1] for name in archive_names(a)}
         generation = _Generation(number, Index(path), people, archives)
         if self._current is not None:
             # requests in flight may still read the old one: close it a little later
             self._retired.append((now, self._current.index))
         self._current = generation
+
+    def _open_catalog(self):
+        """The catalog, for what the SQLite fast path does not cover (imports SQLAlchemy)."""
+        if self._catalog is None:
+            from .catalog import Catalog
+
+            self._catalog = Catalog(self.config.database_url)
+        return self._catalog
 
     def _close_retired(self, now: float) -> None:
         keep = []

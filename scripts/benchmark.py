@@ -303,10 +303,10 @@ class SizeBench:
             _wait_for(port, server, timeout=900)
             words = generate_collection.query_words()["common"]
             senders = generate_collection.REAL_IDS[:6]
-            # Warm, as a server that has run for a while is: on its own keep-alive connection
-            # (served by one worker process, each with its own caches), each client first
-            # searches each word once, unmeasured. Every measured request is then a different
-            # search (word, sender, date window), so none is answered from a result cache.
+            # Warm, as a server that has run for a while is: each client first searches each
+            # word once, unmeasured (each worker process has its own caches). Every measured
+            # request is then a different search (word, sender, date window), so none is
+            # answered from a result cache.
             paths = [
                 "/search?" + urlencode({"q": words[i % len(words)], "sender": senders[i % 6],
                                         "year": "1950",
@@ -502,10 +502,10 @@ from the same records in the same run, answering each kind with what that kind a
 and top 20; plus the 9 facet GROUP BYs and `snippet()` where the kind names them). Ratio is ours
 / SQLite at p95 (below 1.0: we are faster). Build, rebuild, cold start and export are whole
 `archive` processes (wall time; peak RSS of the process). Web is `archive serve` (gunicorn,
-one worker process per core, 8 threads each) under {WEB_CLIENTS} concurrent keep-alive clients on
-127.0.0.1 asking for the search page with a query, a sender, a year and a date range, every
-request a different search (none answered from the result cache), after each query word was
-searched once on each client's connection (a warm server).
+one worker process per core, 8 threads each, one request per connection) under {WEB_CLIENTS}
+concurrent clients on 127.0.0.1 asking for the search page with a query, a sender, a year and a
+date range, every request a different search (none answered from the result cache), after each
+client searched each query word once, unmeasured (a warm server).
 
 {table(results)}
 

@@ -4,16 +4,14 @@ public reader writes anything (documents, catalog or index)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from flask import url_for
-from web_support import build_web_archive
+from web_support import build_web_archive, free_port, wait_until_serving
 
 from archive.cli import main
 from web import create_app
@@ -54,12 +52,6 @@ def index_state(folder: Path) -> dict[str, tuple[bytes, int, int]]:
 # -- commands ---------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def serve_briefly(env: dict[str, str], urls: list[str], tmp_path: Path) -> None:
     """Start `archive serve` on a free loopback port, GET each URL, stop it."""
     port = free_port()
@@ -69,15 +61,7 @@ def serve_briefly(env: dict[str, str], urls: list[str], tmp_path: Path) -> None:
     with log.open("wb") as err, subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
                                                  stderr=err) as process:
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/", timeout=5):
-                        break
-                except OSError:
-                    assert process.poll() is None, log.read_text()
-                    assert time.monotonic() < deadline, "archive serve did not start"
-                    time.sleep(0.2)
+            wait_until_serving(port, process, log)
             for url in urls:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=30) as response:
                     assert response.status == 200 and response.read()

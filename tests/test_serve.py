@@ -5,25 +5,17 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from web_support import build_web_archive
+from web_support import build_web_archive, free_port, wait_until_serving
 
 from archive.cli import main
 
 ARCHIVE = [sys.executable, "-c", "import sys; from archive.cli import main; sys.exit(main())"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def children(pid: int) -> set[int]:
@@ -60,15 +52,7 @@ def test_serve_runs_the_workers_asked_for_and_stops_cleanly(tmp_path):
         server = subprocess.Popen([*ARCHIVE, "serve", "--port", str(port), "--workers", "2",
                                    "--threads", "2"], env=env, stdout=subprocess.DEVNULL, stderr=err)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/", timeout=5):
-                    break
-            except OSError:
-                assert server.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, "archive serve did not start"
-                time.sleep(0.2)
+        wait_until_serving(port, server, log)
         workers = children(server.pid)
         assert len(workers) == 2, workers
         for path in ("/search?q=Stalin", "/api/search?q=Stalin"):

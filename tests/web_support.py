@@ -4,6 +4,10 @@ with hostile markup), copied into a temporary folder and built."""
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 from archive.build import rebuild
@@ -23,3 +27,22 @@ def build_web_archive(root: Path) -> Config:
     report = rebuild(config)
     assert report.status == "built", [str(p) for p in report.problems]
     return config
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_serving(port: int, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    """Wait for a started `archive serve` to answer /api/; fail with its log if it exits."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/", timeout=5):
+                return
+        except OSError:
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "archive serve did not start"
+            time.sleep(0.2)

@@ -1,0 +1,72 @@
+"""Index generations: where each one lives, which one is current, and the authorities it was
+built with.
+
+The catalog's state names the current generation (the build's commit point). A fresh `archive
+search` process needs only that number and the name and archive authorities, so for the default
+SQLite catalog it reads them without SQLAlchemy (whose import is ~0.2 s of a ~0.8 s cold search
+at 100,000 documents): the number from the catalog's `meta` table through the standard library's
+sqlite3, read-only; the authorities from `authorities.json`, written into the generation's
+directory by the build that wrote the generation (so they always belong together).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+
+from .records import Archive, Person, archive_from_dict, person_from_dict
+from .settings import Config
+
+AUTHORITIES_FILE = "authorities.json"
+STATE_TABLE = "meta"  # archive.catalog's key/value state table (a test checks they agree)
+
+
+def index_path(config: Config, generation: int) -> Path:
+    return config.index_dir / "whoosh" / f"{generation:06d}"
+
+
+def current_generation(catalog) -> int:
+    """The generation an archive.catalog.Catalog names (0: nothing built yet)."""
+    return int(catalog.state().get("generation", 0))
+
+
+def sqlite_generation(database_url: str) -> int | None:
+    """The current generation read straight from a SQLite catalog; None when the URL is not
+    SQLite (ask the Catalog); 0 when there is no catalog or nothing built yet."""
+    if not database_url.startswith("sqlite:///"):
+        return None
+    path = Path(database_url.removeprefix("sqlite:///"))
+    if not path.is_file():
+        return 0
+    conn = sqlite3.connect(path, timeout=10)  # opened as the Catalog opens it; only read
+    try:
+        row = conn.execute(f"SELECT value FROM {STATE_TABLE} WHERE key = 'generation'").fetchone()
+    except sqlite3.Error:  # no table yet (a catalog being created)
+        return 0
+    finally:
+        conn.close()
+    return int(row[0]) if row else 0
+
+
+def save_authorities(folder: Path, people: Iterable[Person], archives: Iterable[Archive]) -> None:
+    # in id order, as the catalog returns them (the order a PeopleAuthority is built in)
+    data = {"people": [asdict(p) for p in sorted(people, key=lambda p: p.id)],
+            "archives": [asdict(a) for a in sorted(archives, key=lambda a: a.id)]}
+    scratch = folder / f".{AUTHORITIES_FILE}.{os.getpid()}.tmp"
+    scratch.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(scratch, folder / AUTHORITIES_FILE)  # never write into a hard-linked file
+
+
+def load_authorities(folder: Path) -> tuple[list[Person], list[Archive]] | None:
+    """The authorities a generation was built with; None for a generation written before they
+    were saved with it (ask the catalog)."""
+    try:
+        data = json.loads((folder / AUTHORITIES_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    return ([person_from_dict(p) for p in data["people"]],
+            [archive_from_dict(a) for a in data["archives"]])
