@@ -8,11 +8,14 @@ leaves them untouched, and the next build clears what it left behind.
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
+import json
 import os
 import shutil
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,14 +115,14 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
     authorities = authority_hash(config)
     current = index_path(config, generation)
     full = full or state.get("authority_hash") != authorities or not current.is_dir()
-    known, files = ({}, []) if full else catalog.catalogued_files()
-    cache = None if full else catalog.cached_record
-    # Files whose size and modification time are as catalogued are not read again.
-    unchanged = {row[0]: KnownFile._make(row) for row in files}
+    with _collector_paused():
+        known, unchanged = ({}, {}) if full else _catalogued(catalog)
+        cache = None if full else catalog.cached_record
     started_ns = time.time_ns()
 
     progress("validate", 0, 0)
-    collection = load_collection(config, cache=cache, known=unchanged)
+    with _collector_paused():
+        collection = load_collection(config, cache=cache, known=unchanged)
     if collection.problems and (not allow_invalid or collection.people is None
                                 or collection.archives is None):
         return BuildReport("invalid", generation, problems=collection.problems,
@@ -177,6 +180,34 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
     report.status = "built"
     report.generation = new_generation
     return report
+
+
+@contextmanager
+def _collector_paused():
+    """Comparing the folder with the catalog creates a few long-lived objects per document
+    (100,000s in all), and Python's cyclic collector would scan the growing heap again and again
+    (0.3-0.5 s of a 2 s no-op build at 100,000 documents). Parsing documents leaves no cyclic
+    garbage to speak of (43 objects for 10,000 documents), so nothing is lost by pausing it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _catalogued(catalog: Catalog) -> tuple[dict[str, tuple[str, str]], dict[str, KnownFile]]:
+    """path -> (sha256, id) of every catalogued document, and path -> KnownFile of the files
+    whose size and modification time are as a build recorded them (not to be read again)."""
+    known, unchanged = {}, {}
+    make = KnownFile._make
+    for path, doc_id, sha, mtime, size, replies in catalog.catalogued_files():
+        known[path] = (sha, doc_id)
+        if mtime is not None:  # most documents reply to nothing: skip parsing "[]"
+            unchanged[path] = make((path, doc_id, sha, mtime, size,
+                                    () if replies == "[]" else tuple(json.loads(replies))))
+    return known, unchanged
 
 
 def _file_stats(collection, started_ns: int) -> list[tuple[Record, int, int]]:

@@ -227,22 +227,23 @@ class Catalog:
             rows = conn.execute(select(documents.c.path, documents.c.sha256, documents.c.id)).all()
             return {path: (sha, doc_id) for path, sha, doc_id in rows}
 
-    def catalogued_files(self) -> tuple[dict[str, tuple[str, str]], list[tuple]]:
-        """What a build compares the documents folder with, in one query: `file_hashes()`, and
-        (path, id, sha256, mtime_ns, size, replies_to) of each file whose size and modification
-        time a build recorded for the content now catalogued (the files it need not read)."""
+    def catalogued_files(self) -> list[tuple]:
+        """What a build compares the documents folder with: (path, id, sha256, mtime_ns, size,
+        replies_to JSON) of every catalogued document; the last three are None unless a build
+        recorded the file's size and modification time for the content now catalogued."""
         query = (select(documents.c.path, documents.c.id, documents.c.sha256, files.c.mtime_ns,
                         files.c.size, files.c.replies_to)
                  .outerjoin(files, (documents.c.path == files.c.path)
                             & (documents.c.sha256 == files.c.sha256)
                             & (documents.c.id == files.c.document_id)))
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()  # all(): one fetch, not one per row
-        hashes = {path: (sha, doc_id) for path, doc_id, sha, _, _, _ in rows}
-        # most documents reply to nothing: skip parsing "[]" (100,000 rows: 0.3 s)
-        known = [(p, i, h, m, n, () if r == "[]" else tuple(json.loads(r)))
-                 for p, i, h, m, n, r in rows if m is not None]
-        return hashes, known
+            # The driver's plain tuples: SQLAlchemy's result rows cost ~0.5 s per 100,000.
+            cursor = conn.connection.dbapi_connection.cursor()
+            try:
+                cursor.execute(str(query.compile(dialect=self.engine.dialect)))
+                return cursor.fetchall()
+            finally:
+                cursor.close()
 
     def cached_record(self, path: str, sha256: str) -> Record | None:
         with self.engine.connect() as conn:
