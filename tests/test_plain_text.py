@@ -2,7 +2,7 @@
 
 import pytest
 
-from archive.whoosh_backend import plain_text
+from archive.index_fields import plain_text
 
 
 @pytest.mark.parametrize("markdown, text", [

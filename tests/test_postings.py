@@ -14,7 +14,8 @@ import pytest
 
 from archive import analysis, postings, query
 from archive.build import rebuild
-from archive.search import SearchRequest, SearchService, _Toggles, highlight
+from archive.search import SearchRequest, SearchService, _Toggles
+from archive.snippets import Marker, highlight
 
 QUERIES = [
     "Kim", "Vishinsky", "Вышинский", "Штыков", "Filippov", "Feng Xi", "Ким Ир Сен",
@@ -130,10 +131,9 @@ def reference_spans(text, terms, prefixes, fuzzy):
     ("1950-05-14: 1950s, 1950", ["1950"], []),
 ])
 def test_snippet_marks_match_the_analyser(text, words, prefixes):
-    from archive.search import _Marker
 
     terms = {t for w in words for t in analysis.word_terms(w)}
-    assert _Marker(terms, prefixes, set()).spans(text) == reference_spans(text, terms, prefixes, set())
+    assert Marker(terms, prefixes, set()).spans(text) == reference_spans(text, terms, prefixes, set())
     assert highlight(text, terms, prefixes, set()).count("<mark>") >= 1
 
 

@@ -469,7 +469,7 @@ def test_shared_between_threads(service):
 
 
 def test_highlight_window_in_a_long_text():
-    from archive.search import highlight
+    from archive.snippets import highlight
 
     text = "Opening words. " * 30 + "The <ambassador> met Kim about air cover. " + "Closing words. " * 30
     terms = {"air", "cover", "kim"}
