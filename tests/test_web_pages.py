@@ -327,3 +327,28 @@ def test_rebuilt_index_is_picked_up_without_restart(tmp_path):
     assert client.get("/api/").get_json()["documents"] == 16
     assert client.get("/documents/1950-06-02-a-new-note").status_code == 200
     assert client.get("/api/search").get_json()["total"] == 16
+
+
+def test_query_url_encodes_as_urlencode_does(app):
+    """query_url encodes each pair once per process and resolves each endpoint once per request;
+    the URLs must be exactly url_for + urlencode, for any value a facet or query can hold."""
+    from urllib.parse import urlencode
+
+    from flask import url_for
+
+    from web.pages import query_url
+
+    cases = [
+        [],
+        [("q", "Vyshinsky AND Stalin")],
+        [("q", '"air cover" OR Вышинский'), ("sender", "stalin"), ("sender", "mao-zedong")],
+        [("subject", "Chinese intervention & Soviet air cover"), ("archive", "AVP RF"),
+         ("q", "a=b+c/d?e#f%20"), ("date_from", "1950-05"), ("page", "2")],
+        [("q", "毛泽东 Lüshun ~1950 100%"), ("year", "1950"), ("q", "")],
+    ]
+    with app.test_request_context("/search"):
+        for params in cases:
+            for endpoint in ("pages.search", "api.search"):
+                expected = url_for(endpoint) + (f"?{urlencode(params)}" if params else "")
+                assert query_url(params, endpoint) == expected
+                assert query_url(params, endpoint) == expected  # the cached pairs and endpoint
