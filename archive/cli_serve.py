@@ -40,6 +40,7 @@ def cmd_serve(args, config: Config) -> int:
     if args.workers < 1 or args.threads < 1:
         raise UserError("--workers and --threads must be at least 1")
     require_documents(config)
+    _check_address(args.host, args.port)
     # Build first when the index is missing or stale; an incremental build is a no-op when
     # nothing changed. Invalid documents are left out (and listed) so the reader still starts.
     try:
@@ -79,6 +80,23 @@ def cmd_serve(args, config: Config) -> int:
         "control_socket_disable": True,  # gunicorn >= 24 would otherwise write under $HOME
     }).run()
     return 0
+
+
+def _check_address(host: str, port: int) -> None:
+    """Fail at once, in one line, when the address cannot be listened on (gunicorn would retry
+    for five seconds, then log five errors)."""
+    import socket
+
+    from .cli import UserError
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+            sock.bind(address)
+    except OSError as error:  # socket.gaierror is one too
+        reason = error.strerror or str(error)
+        raise UserError(f"cannot listen on {host}:{port}: {reason}") from None
 
 
 def _server_class():

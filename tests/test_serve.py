@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -73,3 +74,16 @@ def test_serve_refuses_fewer_than_one_worker_or_thread(tmp_path, monkeypatch, ca
     monkeypatch.setenv("ARCHIVE_INDEX_DIR", str(config.index_dir))
     assert main(["serve", option, "0"]) == 2
     assert capsys.readouterr().err == "archive: --workers and --threads must be at least 1\n"
+
+
+def test_serve_names_an_address_in_use(tmp_path, monkeypatch, capsys):
+    config = build_web_archive(tmp_path)
+    monkeypatch.setenv("ARCHIVE_DOCUMENTS_DIR", str(config.documents_dir))
+    monkeypatch.setenv("ARCHIVE_INDEX_DIR", str(config.index_dir))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+    assert capsys.readouterr().err == (
+        f"archive: cannot listen on 127.0.0.1:{port}: Address already in use\n")
