@@ -37,8 +37,8 @@ def current_generation(catalog) -> int:
 def sqlite_generation(database_url: str) -> int | None:
     """The current generation read straight from a SQLite catalog; None when the URL is not
     SQLite (ask the Catalog); 0 when there is no catalog or nothing built yet."""
-    if not database_url.startswith("sqlite:///"):
-        return None
+    if not database_url.startswith("sqlite:///") or any(c in database_url for c in "?%"):
+        return None  # another database, or a URL with options or escapes: the Catalog parses it
     path = Path(database_url.removeprefix("sqlite:///"))
     if not path.is_file():
         return 0

@@ -57,6 +57,12 @@ def test_missing_catalog_means_nothing_built(tmp_path):
     assert not (tmp_path / "none.sqlite3").exists()
 
 
+def test_urls_the_fast_path_does_not_parse_go_to_the_catalog(tmp_path):
+    for url in (f"sqlite:///{tmp_path}/c.sqlite3?timeout=20", f"sqlite:///{tmp_path}/a%20b.sqlite3",
+                "sqlite://", "postgresql+psycopg://u:p@127.0.0.1/db"):
+        assert generations.sqlite_generation(url) is None, url
+
+
 def test_a_generation_without_saved_authorities_is_searched_with_the_catalogs(tmp_path):
     config = make_archive(tmp_path, COLLECTION)
     assert rebuild(config).status == "built"
