@@ -78,7 +78,7 @@ def cmd_serve(args, config: Config) -> int:
         "limit_request_line": 8190,  # the largest gunicorn allows: long faceted search URLs
         "loglevel": "warning",
         "errorlog": "-",
-        "control_socket_disable": True,  # gunicorn >= 24 would otherwise write under $HOME
+        "control_socket_disable": True,  # gunicorn 27 would open a control socket under $HOME
     }).run()
     return 0
 
