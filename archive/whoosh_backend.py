@@ -153,7 +153,10 @@ def create_index(path: Path, records: Iterable[Record], people: PeopleAuthority)
     path.mkdir(parents=True)
     ix = whoosh_index.create_in(str(path), schema())
     parallel = len(records) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1
-    options = {"procs": 2, "multisegment": True, "limitmb": 128} if parallel else {"limitmb": 256}
+    # Each indexing process sorts its postings in memory up to limitmb, then spills a run to disk
+    # and merges the runs at the end, a posting at a time. 512 MB instead of 128 at 100,000
+    # documents: 912 -> 616 s (110 -> 162 docs/s), peak RSS 1.5 -> 1.9 GB.
+    options = {"procs": 2, "multisegment": True, "limitmb": 512} if parallel else {"limitmb": 256}
     options["compound"] = False  # see update_index
     with ix.writer(**options) as writer:
         for record in records:
