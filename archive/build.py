@@ -115,13 +115,11 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
     authorities = authority_hash(config)
     current = index_path(config, generation)
     full = full or state.get("authority_hash") != authorities or not current.is_dir()
+    cache = None if full else catalog.cached_record
     with _collector_paused():
         known, unchanged = ({}, {}) if full else _catalogued(catalog)
-        cache = None if full else catalog.cached_record
-    started_ns = time.time_ns()
-
-    progress("validate", 0, 0)
-    with _collector_paused():
+        started_ns = time.time_ns()
+        progress("validate", 0, 0)
         collection = load_collection(config, cache=cache, known=unchanged)
     if collection.problems and (not allow_invalid or collection.people is None
                                 or collection.archives is None):

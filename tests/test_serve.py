@@ -34,11 +34,11 @@ def children(pid: int) -> set[int]:
 
 
 def alive(pid: int) -> bool:
+    """Running, not a zombie (an orphaned worker is reaped by init at any moment)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
         return False
-    state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     return state != "Z"
 
 
