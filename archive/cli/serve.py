@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 import sys
 
-from .settings import Config
+from ..settings import Config
+from .common import UserError, require_documents
 
 MAX_DEFAULT_WORKERS = 4  # each worker holds its own caches: ~0.5 GB resident at 100,000
 # documents after 700 searches (columns, posting arrays up to 256 MB, citations)
@@ -35,8 +36,7 @@ def default_workers() -> int:
 
 
 def cmd_serve(args, config: Config) -> int:
-    from .build import BuildLocked, rebuild
-    from .cli import UserError, require_documents
+    from ..build import BuildLocked, rebuild
 
     if args.workers < 1 or args.threads < 1:
         raise UserError("--workers and --threads must be at least 1")
@@ -88,8 +88,6 @@ def _check_address(host: str, port: int) -> None:
     for five seconds, then log five errors)."""
     import socket
 
-    from .cli import UserError
-
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
         with socket.socket(family, kind, proto) as sock:
@@ -135,7 +133,7 @@ def _warm_up(app) -> None:
 
 
 def report_count(config: Config) -> int:
-    from .catalog import Catalog
+    from ..catalog import Catalog
 
     catalog = Catalog(config.database_url)
     try:

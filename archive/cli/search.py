@@ -1,25 +1,17 @@
-"""CLI commands built on the search, citation, export and web layers (added as they land)."""
+"""`archive search`."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
+
+from .common import UserError, add_search_options, quiet_broken_pipe, search_request
 
 
 def add_commands(commands) -> None:
     search = commands.add_parser("search", help="search the archive (see the query language in README)")
-    search.add_argument("query", nargs="?", default="",
-                        help='e.g. Vishinsky, "air cover", sender:Filippov date:1950-05')
-    search.add_argument("--sender", action="append", default=[], metavar="NAME",
-                        help="only documents from this person (any known form; repeatable)")
-    search.add_argument("--recipient", action="append", default=[], metavar="NAME",
-                        help="only documents to this person (any known form; repeatable)")
-    search.add_argument("--date-from", metavar="D", help="1950, 1950-05 or 1950-05-14")
-    search.add_argument("--date-to", metavar="D", help="1950, 1950-05 or 1950-05-14")
-    search.add_argument("--sort", choices=("relevance", "date", "-date"),
-                        help="default: relevance with a query, date without")
+    add_search_options(search, 'e.g. Vishinsky, "air cover", sender:Filippov date:1950-05')
     search.add_argument("--limit", type=int, default=10, metavar="N", help="hits per page (1-100)")
     search.add_argument("--page", type=int, default=1, metavar="N")
     search.add_argument("--json", action="store_true", help="print the JSON envelope of the API")
@@ -27,19 +19,11 @@ def add_commands(commands) -> None:
 
 
 def cmd_search(args, config) -> int:
-    from .cli import UserError
-    from .search import SearchError, SearchRequest, SearchService, SearchUnavailable
+    from ..search import SearchError, SearchService, SearchUnavailable
 
     service = SearchService(config)
     try:
-        filters = []
-        for role in ("sender", "recipient"):
-            names = getattr(args, role)
-            if names:
-                filters.append((role, tuple(service.person_id(n, role) for n in names)))
-        request = SearchRequest(q=args.query, filters=tuple(filters), date_from=args.date_from,
-                                date_to=args.date_to, sort=args.sort, page=args.page,
-                                page_size=args.limit)
+        request = search_request(args, service, page=args.page, page_size=args.limit)
         result = service.search(request)
     except (SearchError, SearchUnavailable) as error:
         raise UserError(str(error)) from None
@@ -51,8 +35,8 @@ def cmd_search(args, config) -> int:
         else:
             _print_human(result, sys.stdout.isatty())
         sys.stdout.flush()
-    except BrokenPipeError:  # `archive search ... | head`: the reader has seen enough
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except BrokenPipeError:
+        quiet_broken_pipe()
     return 0
 
 

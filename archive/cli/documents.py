@@ -1,53 +1,16 @@
-"""The `archive` command: check, build, show, ref, search, cite, export, serve."""
+"""`archive check`, `build`, `show` and `ref`: the documents and the catalog built from them."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
-from . import __version__
-from .settings import SETTINGS, Config, load_config
+from ..settings import Config
+from .common import UserError, open_catalog, progress_printer, require_documents
 
 
-class UserError(Exception):
-    """A mistake the user can fix: printed as one sentence, exit status 2 (1 for invalid data)."""
-
-    def __init__(self, message: str, status: int = 2):
-        super().__init__(message)
-        self.status = status
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "command", None):
-        parser.print_help()
-        return 2
-    config = load_config()
-    try:
-        return args.handler(args, config) or 0
-    except UserError as error:
-        print(f"archive: {error}", file=sys.stderr)
-        return error.status
-    except KeyboardInterrupt:
-        print("archive: interrupted", file=sys.stderr)
-        return 130
-
-
-def _parser() -> argparse.ArgumentParser:
-    settings = "\n".join(f"  {s.name:<24} {s.help} (default: {s.default or 'see help'})"
-                         for s in SETTINGS)
-    parser = argparse.ArgumentParser(
-        prog="archive",
-        description="A primary-source archive of diplomatic telegrams.",
-        epilog=f"settings (environment variables):\n{settings}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"archive {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def add_commands(commands) -> None:
     check = commands.add_parser("check", help="validate documents; print every problem")
     check.add_argument("paths", nargs="*", type=Path, help="files to check (default: all)")
     check.set_defaults(handler=cmd_check)
@@ -69,16 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     ref.add_argument("--json", action="store_true", help="print JSON")
     ref.set_defaults(handler=cmd_ref)
 
-    # Commands built on the search, citation, export and web layers, each in its own module.
-    from . import cli_export, cli_more, cli_serve
-
-    for module in (cli_more, cli_export, cli_serve):
-        module.add_commands(commands)
-    return parser
-
 
 def cmd_check(args, config: Config) -> int:
-    from .documents import load_collection
+    from ..documents import load_collection
 
     require_documents(config)
     only = args.paths or None
@@ -98,10 +54,10 @@ def cmd_check(args, config: Config) -> int:
 
 
 def cmd_build(args, config: Config) -> int:
-    from .build import BuildLocked, rebuild
+    from ..build import BuildLocked, rebuild
 
     require_documents(config)
-    progress = None if args.quiet else _progress_printer()
+    progress = None if args.quiet else progress_printer()
     try:
         report = rebuild(config, allow_invalid=args.allow_invalid, progress=progress,
                          full=args.full)
@@ -127,12 +83,8 @@ def cmd_build(args, config: Config) -> int:
 
 
 def cmd_show(args, config: Config) -> int:
-    from .catalog import Catalog
-
-    catalog = Catalog(config.database_url)
+    catalog = open_catalog(config)
     try:
-        if not catalog.state():
-            raise UserError("no catalog yet: run `archive build` first")
         record = catalog.get(args.id)
     finally:
         catalog.dispose()
@@ -152,8 +104,8 @@ def cmd_show(args, config: Config) -> int:
 
 
 def cmd_ref(args, config: Config) -> int:
-    from .archives import AuthorityError, load_archives
-    from .refs import RefError, parse_refs, ref_to_json
+    from ..archives import AuthorityError, load_archives
+    from ..refs import RefError, parse_refs, ref_to_json
 
     try:
         archives = load_archives(config.authority_dir / "archives.yaml")
@@ -169,32 +121,3 @@ def cmd_ref(args, config: Config) -> int:
         print(f"  long:    {item['long']}")
         print(f"  russian: {item['russian']}")
     return 0
-
-
-def require_documents(config: Config) -> None:
-    if not config.documents_dir.is_dir():
-        raise UserError(f"documents folder {config.documents_dir} does not exist "
-                        "(set ARCHIVE_DOCUMENTS_DIR)")
-
-
-def _progress_printer():
-    interactive = sys.stderr.isatty()
-
-    def show(stage: str, done: int, total: int) -> None:
-        if not total:
-            if interactive:
-                print(f"\r{stage}...".ljust(60), end="", file=sys.stderr, flush=True)
-            return
-        width = 30
-        filled = width * done // total
-        line = f"\r{stage} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
-        if interactive:
-            print(line, end="\n" if done == total else "", file=sys.stderr, flush=True)
-        elif done == total:
-            print(line.strip(), file=sys.stderr)
-
-    return show
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

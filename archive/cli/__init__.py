@@ -1,0 +1,52 @@
+"""The `archive` command: check, build, show, ref, search, cite, export, serve.
+
+One module per command group, each with `add_commands(commands)`; what they share lives in
+`common` (which imports none of them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import __version__
+from ..settings import SETTINGS, load_config
+from . import cite, documents, export, search, serve
+from .common import UserError
+
+__all__ = ["UserError", "main"]
+
+COMMAND_GROUPS = (documents, search, cite, export, serve)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    config = load_config()
+    try:
+        return args.handler(args, config) or 0
+    except UserError as error:
+        print(f"archive: {error}", file=sys.stderr)
+        return error.status
+    except KeyboardInterrupt:
+        print("archive: interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    settings = "\n".join(f"  {s.name:<24} {s.help} (default: {s.default or 'see help'})"
+                         for s in SETTINGS)
+    parser = argparse.ArgumentParser(
+        prog="archive",
+        description="A primary-source archive of diplomatic telegrams.",
+        epilog=f"settings (environment variables):\n{settings}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"archive {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for group in COMMAND_GROUPS:
+        group.add_commands(commands)
+    return parser

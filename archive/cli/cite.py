@@ -1,0 +1,31 @@
+"""`archive cite`."""
+
+from __future__ import annotations
+
+from .common import UserError, open_catalog
+
+
+def add_commands(commands) -> None:
+    from ..citations import FORMATS
+
+    cite = commands.add_parser("cite", help="cite one document (Chicago, MLA, APA, BibTeX, RIS, CSL-JSON)")
+    cite.add_argument("id")
+    cite.add_argument("--format", "-f", default="chicago-note", choices=FORMATS,
+                      help="citation format (default: chicago-note)")
+    cite.set_defaults(handler=cmd_cite)
+
+
+def cmd_cite(args, config) -> int:
+    from ..citations import cite
+    from ..export import Context
+
+    catalog = open_catalog(config)
+    try:
+        record = catalog.get(args.id)
+        if record is None:
+            raise UserError(f"no document with id {args.id!r}")
+        context = Context.load(config, catalog)
+        print(cite(record, context.people, context.archives, context.base_url, args.format))
+    finally:
+        catalog.dispose()
+    return 0

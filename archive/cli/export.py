@@ -1,0 +1,87 @@
+"""`archive export`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .common import UserError, add_search_options, has_search_options, open_catalog, search_request
+
+EXPORT_FORMATS = ("zip", "csv", "jsonl", "bibtex", "ris", "csl-json")
+
+
+def add_commands(commands) -> None:
+    export = commands.add_parser(
+        "export", help="export a search result, a curated set or the whole archive")
+    add_search_options(export, "search query (default: everything)")
+    export.add_argument("--set", dest="set_id", metavar="ID", help="export a curated set instead")
+    export.add_argument("--format", "-f", required=True, choices=EXPORT_FORMATS)
+    export.add_argument("--output", "-o", required=True, type=Path, metavar="FILE",
+                        help="file to write ('-' for standard output)")
+    export.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 BOM (Excel)")
+    export.set_defaults(handler=cmd_export)
+
+
+def cmd_export(args, config) -> int:
+    from .. import export
+
+    catalog = open_catalog(config)
+    service = None
+    try:
+        context = export.Context.load(config, catalog)
+        if args.set_id:
+            try:
+                chosen = export.curated_set(catalog, args.set_id, config)
+            except KeyError:
+                known = ", ".join(s.id for s in catalog.sets())
+                raise UserError(f"no document set {args.set_id!r} (known: {known})") from None
+        elif not has_search_options(args):
+            chosen = export.whole_archive(catalog, config)
+        else:
+            service, request = _search(args, config)
+            chosen = export.search_results(service, catalog, request, config)
+        total = [0]
+
+        def progress(done: int) -> None:
+            total[0] = done
+            if sys.stderr.isatty():
+                print(f"\rexporting... {done} document(s)", end="", file=sys.stderr, flush=True)
+
+        chunks = export.export(chosen, args.format, context, csv_bom=args.bom, progress=progress)
+        _write(args.output, chunks)
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        print(f"exported {chosen.description} as {args.format} to {args.output}", file=sys.stderr)
+    finally:
+        if service is not None:
+            service.close()
+        catalog.dispose()
+    return 0
+
+
+def _search(args, config):
+    from ..search import SearchError, SearchService, SearchUnavailable
+
+    service = SearchService(config)
+    try:
+        return service, search_request(args, service)
+    except (SearchError, SearchUnavailable) as error:
+        service.close()
+        raise UserError(str(error)) from None
+
+
+def _write(output: Path, chunks) -> None:
+    if str(output) == "-":
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+        return
+    partial = output.with_name(output.name + ".part")
+    try:
+        with partial.open("wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        partial.replace(output)  # a failed export never leaves a truncated file under the name
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"cannot write {output}: {error.strerror}") from None
