@@ -298,10 +298,16 @@ def _names(context: Context) -> Callable[[list[str]], list[str]]:
 
 
 def _counting(records: Iterable[Record], progress: Callable[[int], None] | None) -> Iterator[Record]:
+    """The records, telling `progress` every 200 and once more with the final count (0 included)."""
+    done = 0
     for done, record in enumerate(records, 1):
         if progress is not None and done % 200 == 0:
             progress(done)
         yield record
+    if progress is not None and done % 200:
+        progress(done)
+    elif progress is not None and not done:
+        progress(0)
 
 
 # --- What can be exported ---------------------------------------------------------------------

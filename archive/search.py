@@ -149,6 +149,15 @@ class SearchRequest:
         return params
 
 
+REQUEST_PARAMETERS = ("date_from", "date_to", "sort", "page", "page_size", "year", "month")
+
+
+def parameter_at_fault(error: SearchError) -> str:
+    """The request parameter a SearchError from `SearchRequest` names, or "q" (the query itself)."""
+    name = str(error).split(":", 1)[0]
+    return name if name in REQUEST_PARAMETERS else "q"
+
+
 def _int_param(name: str, raw: str | None, low: int, high: int | None, default: int) -> int:
     if raw is None:
         return default

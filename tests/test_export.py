@@ -127,7 +127,9 @@ def test_cli_export_and_cite(bundled, tmp_path, monkeypatch, capsys):
     target = tmp_path / "set.jsonl"
     assert main(["export", "--set", "green-light-1950", "-f", "jsonl", "-o", str(target)]) == 0
     assert capsys.readouterr().err == (
-        f'exported the document set "The green light: January-May 1950" as jsonl to {target}\n')
+        f'exported 13 document(s), the document set "The green light: January-May 1950", as jsonl '
+        f"to {target}\n")
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 13
     assert not target.with_name("set.jsonl.part").exists()
     assert main(["export", "--set", "nope", "-f", "csv", "-o", str(target)]) == 2
     assert capsys.readouterr().err.startswith("archive: no document set 'nope' (known: ")

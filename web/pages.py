@@ -147,7 +147,9 @@ def document_set(set_id: str):
 
 @bp.get("/help")
 def help():
-    return render_template("help.html")
+    from archive.help import QUERY_SECTIONS
+
+    return render_template("help.html", sections=QUERY_SECTIONS)
 
 
 def _more_like_this(doc_id: str) -> list:

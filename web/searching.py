@@ -56,6 +56,8 @@ class SearchPage:
     last: int = 0
     sorts: list[tuple[str, str, bool]] = field(default_factory=list)
     exports: list[tuple[str, str]] = field(default_factory=list)
+    past_end: bool = False  # a page after the last one ("page 99 of 3")
+    last_page: list[tuple[str, str]] = field(default_factory=list)  # its parameters, then
 
     def keep(self, *drop: str) -> list[tuple[str, str]]:
         """The page's parameters without `drop` (and without page): hidden inputs for a form."""
@@ -80,6 +82,9 @@ def search_page(search_request, result) -> SearchPage:
     if result.hits:
         page.first = (result.page - 1) * result.page_size + 1
         page.last = page.first + len(result.hits) - 1
+    elif result.total:
+        page.past_end = True
+        page.last_page = _page_params(params, page.page_count)
     page.exports = export_links("/export", [(k, v) for k, v in params if k not in ("page", "page_size")])
     page.sorts = [(value, label, value == result.sort) for value, label in SORT_LABELS.items()]
     return page
@@ -103,15 +108,20 @@ def _chips(search_request, result, params) -> list[Chip]:
     return chips
 
 
+def _page_params(params, number: int) -> list[tuple[str, str]]:
+    rest = [(k, v) for k, v in params if k != "page"]
+    return rest + [("page", str(number))] if number > 1 else rest
+
+
 def _pages(params, current: int, count: int) -> list[PageLink]:
     def at(number: int) -> list[tuple[str, str]]:
-        rest = [(k, v) for k, v in params if k != "page"]
-        return rest + [("page", str(number))] if number > 1 else rest
+        return _page_params(params, number)
 
     links = []
     if current > 1:
-        links.append(PageLink("Previous", at(current - 1), rel="prev"))
-    shown = sorted({1, count, *range(max(1, current - PAGE_WINDOW), min(count, current + PAGE_WINDOW) + 1)})
+        links.append(PageLink("Previous", at(min(current - 1, count)), rel="prev"))
+    near = min(current, count)
+    shown = sorted({1, count, *range(max(1, near - PAGE_WINDOW), min(count, near + PAGE_WINDOW) + 1)})
     previous = 0
     for number in shown:
         if number - previous > 1:
@@ -124,10 +134,17 @@ def _pages(params, current: int, count: int) -> list[PageLink]:
     return links
 
 
-EXPORT_FORMATS = (("zip", "ZIP"), ("csv", "CSV"), ("jsonl", "JSONL"), ("bibtex", "BibTeX"),
-                  ("ris", "RIS"), ("csl-json", "CSL-JSON"))
+EXPORT_FORMATS = (  # (parameters, label)
+    ((("format", "zip"),), "ZIP"),
+    ((("format", "csv"),), "CSV"),
+    ((("format", "csv"), ("bom", "1")), "CSV for Excel"),  # UTF-8 with a BOM: Excel reads Cyrillic
+    ((("format", "jsonl"),), "JSONL"),
+    ((("format", "bibtex"),), "BibTeX"),
+    ((("format", "ris"),), "RIS"),
+    ((("format", "csl-json"),), "CSL-JSON"),
+)
 
 
 def export_links(path: str, params: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """(label, url) for each export format of the result set `params` describes."""
-    return [(label, f"{path}?{urlencode([*params, ('format', fmt)])}") for fmt, label in EXPORT_FORMATS]
+    return [(label, f"{path}?{urlencode([*params, *extra])}") for extra, label in EXPORT_FORMATS]

@@ -1,4 +1,4 @@
-"""The `archive` command: check, build, show, ref, search, cite, export, serve.
+"""The `archive` command: check, build, show, ref, search, cite, export, serve, help.
 
 One module per command group, each with `add_commands(commands)`; what they share lives in
 `common` (which imports none of them).
@@ -11,12 +11,12 @@ import sys
 
 from .. import __version__
 from ..settings import SETTINGS, load_config
-from . import cite, documents, export, search, serve
-from .common import UserError
+from . import cite, documents, export, help, search, serve
+from .common import UserError, quiet_broken_pipe
 
 __all__ = ["UserError", "main"]
 
-COMMAND_GROUPS = (documents, search, cite, export, serve)
+COMMAND_GROUPS = (documents, search, cite, export, serve, help)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"archive: {error}", file=sys.stderr)
         return error.status
+    except BrokenPipeError:  # `archive show ... | head`: the reader has seen enough
+        quiet_broken_pipe()
+        return 0
     except KeyboardInterrupt:
         print("archive: interrupted", file=sys.stderr)
         return 130
@@ -42,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archive",
         description="A primary-source archive of diplomatic telegrams.",
-        epilog=f"settings (environment variables):\n{settings}",
+        epilog=f"settings (environment variables):\n{settings}\n\n"
+               "documentation: `archive help` lists the topics (the query language: "
+               "`archive help search`); the web reader (`archive serve`) explains searching at /help.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"archive {__version__}")

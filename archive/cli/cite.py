@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import UserError, open_catalog
+from .common import find_record, open_catalog
 
 
 def add_commands(commands) -> None:
@@ -21,9 +21,7 @@ def cmd_cite(args, config) -> int:
 
     catalog = open_catalog(config)
     try:
-        record = catalog.get(args.id)
-        if record is None:
-            raise UserError(f"no document with id {args.id!r}")
+        record = find_record(catalog, args.id)
         context = Context.load(config, catalog)
         print(cite(record, context.people, context.archives, context.base_url, args.format))
     finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 
 from ..settings import Config
@@ -27,20 +28,67 @@ def require_documents(config: Config) -> None:
 
 
 def open_catalog(config: Config):
-    """The catalog, or UserError when nothing has been built yet (the caller disposes of it)."""
+    """The catalog, built first when there is none yet (the caller disposes of it)."""
     from ..catalog import Catalog
 
+    build_if_missing(config)
+    return Catalog(config.database_url)
+
+
+def find_record(catalog, typed: str):
+    """The record `typed` names (an id, a file name or a path); UserError suggesting ids if none."""
+    from ..lookup import find_document_id, not_found_message
+
+    record = catalog.get(typed)
+    if record is not None:
+        return record
+    files = {path: doc_id for path, (_sha, doc_id) in catalog.file_hashes().items()}
+    found, suggestions = find_document_id(typed, files)
+    if found is None:
+        raise UserError(not_found_message(typed, suggestions))
+    return catalog.get(found)
+
+
+def build_if_missing(config: Config) -> None:
+    """Build the catalog and index when nothing has been built yet, as `serve` does: with the
+    progress bar, leaving out (and listing) invalid documents. Raises UserError when it cannot."""
+    from ..build import BuildLocked, rebuild
+    from ..catalog import Catalog
+    from ..generations import current_generation, index_path
+
     catalog = Catalog(config.database_url)
-    if not catalog.state():
+    try:
+        generation = current_generation(catalog)
+    finally:
         catalog.dispose()
-        raise UserError("no catalog yet: run `archive build` first")
-    return catalog
+    if generation and index_path(config, generation).is_dir():
+        return
+    require_documents(config)
+    print(f"archive: nothing built yet: building the catalog and index from {config.documents_dir} "
+          "first", file=sys.stderr)
+    try:
+        report = rebuild(config, allow_invalid=True, progress=progress_printer())
+    except BuildLocked as error:
+        raise UserError(f"{error}; try again when it has finished", status=1) from None
+    if report.status == "invalid":
+        raise UserError("cannot build: the name or archive authority is invalid "
+                        "(run `archive check`)", status=1)
+    if report.skipped:
+        print(f"archive: left out {len(report.skipped)} invalid document(s); run `archive check`",
+              file=sys.stderr)
+    print(f"archive: built generation {report.generation}: {report.documents} document(s)",
+          file=sys.stderr)
 
 
 # -- search options (search, export) --------------------------------------------------------
 
+FLAGS = {"date_from": "--date-from", "date_to": "--date-to", "sort": "--sort", "page": "--page",
+         "page_size": "--limit", "sender": "--sender", "recipient": "--recipient"}
+
+
 def add_search_options(parser: argparse.ArgumentParser, query_help: str) -> None:
-    parser.add_argument("query", nargs="?", default="", help=query_help)
+    parser.add_argument("query", nargs="*", default=[], metavar="QUERY",
+                        help=query_help + " (several words are one query; no quotes needed)")
     parser.add_argument("--sender", action="append", default=[], metavar="NAME",
                         help="only documents from this person (any known form; repeatable)")
     parser.add_argument("--recipient", action="append", default=[], metavar="NAME",
@@ -51,23 +99,44 @@ def add_search_options(parser: argparse.ArgumentParser, query_help: str) -> None
                         help="default: relevance with a query, date without")
 
 
+def query_text(args: argparse.Namespace) -> str:
+    """The words typed after the command, as one query: `archive search 38th parallel`."""
+    return " ".join(args.query).strip()
+
+
 def has_search_options(args: argparse.Namespace) -> bool:
-    return bool(args.query or args.sender or args.recipient or args.date_from or args.date_to)
+    return bool(query_text(args) or args.sender or args.recipient or args.date_from or args.date_to)
 
 
 def search_request(args: argparse.Namespace, service, *, page: int = 1, page_size: int = 20):
-    """The SearchRequest the options ask for; raises SearchError (names resolved by `service`)."""
-    from ..search import SearchRequest
+    """The SearchRequest the options ask for, names resolved by `service`. Raises UserError
+    naming the flag at fault, SearchUnavailable when nothing is built."""
+    from ..search import SearchError, SearchRequest
 
     filters = []
     for role in ("sender", "recipient"):
-        names = getattr(args, role)
-        if names:
-            filters.append((role, tuple(service.person_id(name, role) for name in names)))
-    request = SearchRequest(q=args.query, filters=tuple(filters), date_from=args.date_from,
+        try:
+            ids = tuple(service.person_id(name, role) for name in getattr(args, role))
+        except SearchError as error:
+            raise UserError(flag_names(str(error))) from None
+        if ids:
+            filters.append((role, ids))
+    request = SearchRequest(q=query_text(args), filters=tuple(filters), date_from=args.date_from,
                             date_to=args.date_to, sort=args.sort, page=page, page_size=page_size)
-    request.validate()
+    try:
+        request.validate()
+    except SearchError as error:
+        raise UserError(flag_names(str(error))) from None
     return request.normalized()
+
+
+def flag_names(message: str) -> str:
+    """A request error as the command line says it: `--limit`, not `page_size` (quoted values,
+    which are what the user typed, are left alone)."""
+    parts = re.split(r'("[^"]*")', message)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(FLAGS) + r")(?![\w-])")
+    return "".join(part if part.startswith('"') else pattern.sub(lambda m: FLAGS[m[1]], part)
+                   for part in parts)
 
 
 # -- output ----------------------------------------------------------------------------------

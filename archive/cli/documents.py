@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..settings import Config
-from .common import UserError, open_catalog, progress_printer, require_documents
+from .common import UserError, find_record, open_catalog, progress_printer, require_documents
 
 
 def add_commands(commands) -> None:
@@ -85,11 +85,9 @@ def cmd_build(args, config: Config) -> int:
 def cmd_show(args, config: Config) -> int:
     catalog = open_catalog(config)
     try:
-        record = catalog.get(args.id)
+        record = find_record(catalog, args.id)
     finally:
         catalog.dispose()
-    if record is None:
-        raise UserError(f"no document with id {args.id!r}")
     data = record.to_dict()
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))

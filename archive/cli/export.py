@@ -12,7 +12,9 @@ EXPORT_FORMATS = ("zip", "csv", "jsonl", "bibtex", "ris", "csl-json")
 
 def add_commands(commands) -> None:
     export = commands.add_parser(
-        "export", help="export a search result, a curated set or the whole archive")
+        "export", help="export a search result, a curated set or the whole archive",
+        description="Export the documents a search finds (the same query and filters as "
+        "`archive search`; see `archive help search`), a curated set, or the whole archive.")
     add_search_options(export, "search query (default: everything)")
     export.add_argument("--set", dest="set_id", metavar="ID", help="export a curated set instead")
     export.add_argument("--format", "-f", required=True, choices=EXPORT_FORMATS)
@@ -40,37 +42,59 @@ def cmd_export(args, config) -> int:
         else:
             service, request = _search(args, config)
             chosen = export.search_results(service, catalog, request, config)
-        total = [0]
+        count = [0]
 
         def progress(done: int) -> None:
-            total[0] = done
+            count[0] = done
             if sys.stderr.isatty():
                 print(f"\rexporting... {done} document(s)", end="", file=sys.stderr, flush=True)
 
         chunks = export.export(chosen, args.format, context, csv_bom=args.bom, progress=progress)
-        _write(args.output, chunks)
+        _write(args.output, chunks, keep=lambda: count[0] > 0)
         if sys.stderr.isatty():
             print(file=sys.stderr)
-        print(f"exported {chosen.description} as {args.format} to {args.output}", file=sys.stderr)
     finally:
         if service is not None:
             service.close()
         catalog.dispose()
+    if not count[0]:
+        where = "" if str(args.output) == "-" else f"; {args.output} was not written"
+        raise UserError(f"exported nothing: {chosen.description} has no documents{where}", status=1)
+    target = "standard output" if str(args.output) == "-" else args.output
+    print(f"exported {count[0]} document(s), {chosen.description}, as {args.format} to {target}",
+          file=sys.stderr)
     return 0
 
 
 def _search(args, config):
+    """The search service and request the options ask for; UserError for a bad or empty search
+    (with the search's own suggestions), before anything is written."""
+    from dataclasses import replace
+
     from ..search import SearchError, SearchService, SearchUnavailable
 
     service = SearchService(config)
     try:
-        return service, search_request(args, service)
+        request = search_request(args, service)
+        first = service.search(replace(request, page_size=1))
     except (SearchError, SearchUnavailable) as error:
         service.close()
         raise UserError(str(error)) from None
+    except UserError:
+        service.close()
+        raise
+    if not first.total:
+        service.close()
+        hint = " or ".join(f'"{s}"' for s in first.suggestions)
+        hint = f"; did you mean {hint}?" if hint else ""
+        raise UserError(f"nothing to export: no documents match{hint} (nothing was written)",
+                        status=1)
+    return service, request
 
 
-def _write(output: Path, chunks) -> None:
+def _write(output: Path, chunks, keep=lambda: True) -> None:
+    """Write the chunks to `output` ('-': standard output). A file replaces `output` only once
+    complete, and only when `keep()` says so afterwards (an empty export leaves it alone)."""
     if str(output) == "-":
         for chunk in chunks:
             sys.stdout.buffer.write(chunk)
@@ -81,7 +105,10 @@ def _write(output: Path, chunks) -> None:
         with partial.open("wb") as handle:
             for chunk in chunks:
                 handle.write(chunk)
-        partial.replace(output)  # a failed export never leaves a truncated file under the name
+        if keep():
+            partial.replace(output)  # a failed export never leaves a truncated file under the name
+        else:
+            partial.unlink()
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise UserError(f"cannot write {output}: {error.strerror}") from None

@@ -6,11 +6,20 @@ import json
 import re
 import sys
 
-from .common import UserError, add_search_options, quiet_broken_pipe, search_request
+from .common import (
+    UserError,
+    add_search_options,
+    build_if_missing,
+    quiet_broken_pipe,
+    search_request,
+)
 
 
 def add_commands(commands) -> None:
-    search = commands.add_parser("search", help="search the archive (see the query language in README)")
+    search = commands.add_parser(
+        "search", help="search the archive (the query language: `archive help search`)",
+        description="Search the archive. The query language (phrases, OR/NOT, fields such as "
+        "sender: and date:) is explained by `archive help search` and on the web reader's /help page.")
     add_search_options(search, 'e.g. Vishinsky, "air cover", sender:Filippov date:1950-05')
     search.add_argument("--limit", type=int, default=10, metavar="N", help="hits per page (1-100)")
     search.add_argument("--page", type=int, default=1, metavar="N")
@@ -21,6 +30,7 @@ def add_commands(commands) -> None:
 def cmd_search(args, config) -> int:
     from ..search import SearchError, SearchService, SearchUnavailable
 
+    build_if_missing(config)
     service = SearchService(config)
     try:
         request = search_request(args, service, page=args.page, page_size=args.limit)
@@ -29,6 +39,8 @@ def cmd_search(args, config) -> int:
         raise UserError(str(error)) from None
     finally:
         service.close()
+    if result.total and not result.hits:
+        raise UserError(past_the_end(result))
     try:
         if args.json:
             print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -38,6 +50,11 @@ def cmd_search(args, config) -> int:
     except BrokenPipeError:
         quiet_broken_pipe()
     return 0
+
+
+def past_the_end(result) -> str:
+    return (f"--page: page {result.page} of {result.pages}: past the last page "
+            f"({result.total} document(s), {result.page_size} a page)")
 
 
 def _print_human(result, color: bool) -> None:

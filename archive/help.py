@@ -1,0 +1,109 @@
+"""The installed documentation: what `archive help TOPIC` prints and the web /help page shows.
+
+The query language's sections are the same for both (the web page renders each example as a
+link that runs it), so a pip install, which has no README, still carries the manual.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from .settings import SETTINGS
+
+QUERY_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (  # (heading, text, examples)
+    ("Words", "Every word must occur (AND is the default). Words are matched by their stem, so "
+     "“negotiation” also finds “negotiations”.", ("Kim Stalin", "air cover")),
+    ("Phrases", "Quotation marks keep the words together and in order.",
+     ('"air cover"', '"volunteers"')),
+    ("OR and NOT", "Operators are written in capitals. A minus sign before a word is NOT.",
+     ("Kim OR Pak", "Mao NOT Stalin", "troops -Korea")),
+    ("Names in any form", "A name from the name authority, in any of its forms, also finds that "
+     "person's documents as sender, recipient or intermediary. The note above the results says "
+     "how the name was understood.", ("Filippov", "Вышинский", '"Feng Xi"')),
+    ("Prefixes and near spellings", "A star matches any ending; a tilde allows small misspellings "
+     "(~1 or ~2 edits).", ("negotiat*", "Vishinsky~")),
+    ("Fields", "field:value searches one field: title, text, sender, recipient, via, archive, "
+     "fond, type, language, subject, number.",
+     ("sender:Filippov", "recipient:Mao", 'subject:"air cover"', "type:directive", "archive:APRF",
+      "language:zh")),
+    ("Dates", "date: takes a year, month or day, or a range with two dots; either end may be left "
+     "open. A document dated only by month matches every day of that month.",
+     ("date:1950-05", "date:1950-01..1950-06", "date:1950-10..")),
+    ("Grouping", "Parentheses group the parts of a query.", ("(Kim OR Pak) date:1950-10",)),
+)
+
+_COMMAND_LINE_SEARCH = """\
+On the command line the words after `archive search` are the query, so quotes are only needed for
+phrases and for characters the shell treats specially:
+
+  archive search 38th parallel
+  archive search '"air cover"' --date-from 1950-05 --date-to 1950-10
+  archive search Filippov --sender Stalin --sort date --limit 20 --page 2
+  archive search Kim --json            (the JSON envelope of the web API's /api/search)
+
+--sender and --recipient take any known form of a name and may be repeated; --date-from and
+--date-to take 1950, 1950-05 or 1950-05-14."""
+
+_EXPORT = """\
+archive export writes every document a search finds (all pages), a curated set, or the whole
+archive, in one of these formats: zip (the Markdown sources with a CSV and a README), csv, jsonl,
+bibtex, ris, csl-json. It prints how many documents it wrote, and writes nothing when the search
+finds none.
+
+  archive export Kim --date-from 1950 -f csv -o kim.csv
+  archive export Kim -f csv --bom -o kim.csv    (CSV for spreadsheets such as Excel: UTF-8 with a BOM)
+  archive export --set green-light-1950 -f zip -o set.zip
+  archive export -f jsonl -o -                  (the whole archive, to standard output)
+
+On the web reader the same exports are linked below every result list ("CSV for spreadsheets" is
+the variant with the BOM)."""
+
+_CITE = """\
+archive cite ID prints one document's citation: chicago-note (the default), chicago-short-note,
+chicago-bibliography, mla, apa, bibtex, ris or csl-json (-f FORMAT). ID may also be the
+document's file name or path; `archive show` prints the record itself.
+
+  archive cite 1950-05-14-stalin-to-mao-no-8600 -f apa
+  archive show documents/1950-05-14-stalin-to-mao-no-8600.md"""
+
+_API = """\
+Every page of the web reader (`archive serve`) has a JSON twin: /api/search takes the same
+parameters as the /search page (q, sender, recipient, year, type, date_from, date_to, sort, page,
+page_size). The API is described by /api/openapi.json."""
+
+
+def _settings_text() -> str:
+    lines = ["Settings are environment variables; each has a default:", ""]
+    for setting in SETTINGS:
+        lines.append(f"{setting.name} (default: {setting.default or 'see below'})")
+        lines += textwrap.wrap(setting.help, 96, initial_indent="  ", subsequent_indent="  ")
+    return "\n".join(lines)
+
+
+def _search_text() -> str:
+    parts = ["Type words, names and phrases; narrow the results with filters."]
+    for heading, text, examples in QUERY_SECTIONS:
+        parts.append(f"{heading}\n" + textwrap.fill(text, 96, initial_indent="  ",
+                                                     subsequent_indent="  ")
+                     + "\n  e.g. " + "   ".join(examples))
+    parts.append(_COMMAND_LINE_SEARCH)
+    return "\n\n".join(parts)
+
+
+TOPICS = {  # name -> (summary, text)
+    "search": ("the query language, filters and paging", _search_text),
+    "export": ("exporting search results, sets or everything", lambda: _EXPORT),
+    "cite": ("citing a document, finding one by id or file name", lambda: _CITE),
+    "settings": ("environment variables", _settings_text),
+    "api": ("the web reader's JSON API", lambda: _API),
+}
+
+
+def topic_text(name: str) -> str:
+    """The text of one topic; KeyError for an unknown name."""
+    return TOPICS[name][1]()
+
+
+def topic_list() -> str:
+    width = max(len(name) for name in TOPICS)
+    return "\n".join(f"  {name:<{width}}  {summary}" for name, (summary, _) in TOPICS.items())
