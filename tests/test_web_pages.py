@@ -252,7 +252,7 @@ def test_bad_search_is_a_400_page(client, query, message):
     response = client.get(f"/search?{query}")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "<h1>Bad request</h1>" in page
+    assert ">The search needs a correction" in page  # the search page, filled in (test_web_reader.py)
     assert message.replace('"', "&#34;") in page
 
 

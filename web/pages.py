@@ -13,9 +13,10 @@ from flask import Blueprint, Flask, Response, g, render_template, request, url_f
 from markupsafe import Markup
 
 from archive import citations
+from archive.search import SearchError
 
 from . import services
-from .searching import export_links, run_search, search_page
+from .searching import export_links, run_search, search_error_page, search_page
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,11 @@ def home():
 
 @bp.get("/search")
 def search():
-    search_request, result = run_search(request.args)
+    try:
+        search_request, result = run_search(request.args)
+    except SearchError as error:  # a 400 that keeps what the user typed and the active filters
+        page = search_error_page(request.args, error, services().browser.people_map())
+        return render_template("search.html", page=page), 400
     return render_template("search.html", page=search_page(search_request, result))
 
 

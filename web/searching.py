@@ -56,6 +56,8 @@ class SearchPage:
     last: int = 0
     sorts: list[tuple[str, str, bool]] = field(default_factory=list)
     exports: list[tuple[str, str]] = field(default_factory=list)
+    error: str | None = None  # a search that could not run: the message ...
+    error_field: str | None = None  # ... and the parameter at fault ("q", "date_from", ...)
     past_end: bool = False  # a page after the last one ("page 99 of 3")
     last_page: list[tuple[str, str]] = field(default_factory=list)  # its parameters, then
 
@@ -72,11 +74,33 @@ def run_search(args: MultiDict):
     return search_request, services().search.search(search_request)
 
 
-def search_page(search_request, result) -> SearchPage:
+def search_error_page(args: MultiDict, error, people) -> SearchPage:
+    """The search page for a request that could not run: the form as the user filled it, the
+    active filters kept, the message for the field at fault (`people`: id -> Person, for labels)."""
+    from archive.search import FACETS, SORTS, SearchRequest, SearchResult, facet_label, parameter_at_fault
+
+    def single(name: str) -> str | None:
+        return next((v.strip() for v in args.getlist(name) if v.strip()), None)
+
+    field_name = parameter_at_fault(error)
+    sort = single("sort")
+    filters = tuple((name, tuple(v.strip() for v in args.getlist(name) if v.strip()))
+                    for name in FACETS if any(v.strip() for v in args.getlist(name)))
+    typed = SearchRequest(q=single("q") or "", filters=filters, date_from=single("date_from"),
+                          date_to=single("date_to"), sort=sort if sort in SORTS else None)
+    empty = SearchResult(hits=[], total=0, page=1, page_size=typed.page_size, facets={},
+                         sort=typed.sort or ("relevance" if typed.q else "date"))
+    page = search_page(typed, empty, labels=lambda name, value: facet_label(name, value, people))
+    page.error, page.error_field = str(error), field_name
+    page.exports = []
+    return page
+
+
+def search_page(search_request, result, labels=None) -> SearchPage:
     params = list(search_request.to_params())
     page = SearchPage(search_request, result, params)
     page.facets = [(name, heading, result.facets.get(name, [])) for name, heading in SIDEBAR_FACETS]
-    page.chips = _chips(search_request, result, params)
+    page.chips = _chips(search_request, result, params, labels)
     page.page_count = max(1, ceil(result.total / result.page_size)) if result.page_size else 1
     page.pages = _pages(params, result.page, page.page_count)
     if result.hits:
@@ -90,14 +114,14 @@ def search_page(search_request, result) -> SearchPage:
     return page
 
 
-def _chips(search_request, result, params) -> list[Chip]:
+def _chips(search_request, result, params, fallback=None) -> list[Chip]:
     filtered = {name for name, _ in search_request.filters}
     labels = {(name, b.value): b.label for name, buckets in result.facets.items()
               if name in filtered for b in buckets}
     chips = []
     for name, values in search_request.filters:
         for value in values:
-            label = labels.get((name, value), value)
+            label = labels.get((name, value)) or (fallback(name, value) if fallback else value)
             remove = [(k, v) for k, v in params if (k, v) != (name, value) and k != "page"]
             chips.append(Chip(f"{FACET_LABELS.get(name, name)}: {label}", remove))
     for name, heading in (("date_from", "From"), ("date_to", "To")):
