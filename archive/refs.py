@@ -33,7 +33,7 @@ PARTS = ("fond", "opis", "delo", "papka", "listy")
 LABELS = {
     "fond": "fond|f|фонд|ф",
     "opis": "opis|op|опись|оп",
-    "delo": "delo|d|дело|д",
+    "delo": r"delo|d|дело|д|ед\.\s?хр",
     # "р" is the Cyrillic letter, typed for a Latin "P."; "p." is decided by its place (below)
     "papka": "papka|pap|pa|p|папка|пап|п|р",
     "listy": "listy|list|ll|l|pp|листы|лист|лл|л|bl|ff|fols?|folios?",
@@ -49,21 +49,23 @@ _UNIT = re.compile(rf"(?:{_NUMBER}|{_ROMAN})(?![\w/–—-])")  # a range of del
 # Sheets: numbers, ranges and lists of them, a sheet's back marked "ob." ("10-12, 15", "5 об.").
 _SHEET = _NUMBER + r"(?:\s?(?:ob|об|v)(?!\w)\.?)?"
 _RANGE = _SHEET + r"(?:\s*[-–—]\s*" + _SHEET + ")?"
-_LISTY = re.compile(_RANGE + r"(?:\s*,\s*" + _RANGE + r")*(?!\w)", re.I)
+_LISTY = re.compile(_RANGE + r"(?:(?:\s*,\s*|\s+(?:and|и)\s+)" + _RANGE + r")*(?!\w)", re.I)
 # Fond, opis and delo with a number never occur in prose, unlike "p. 118" in a book citation.
 _STRONG = "|".join(LABELS[part] for part in ("fond", "opis", "delo"))
 _ARCHIVAL = re.compile(rf"(?<!\w)(?:{_STRONG})(?!\w)\s*[.:]?\s*(?:[^\W\d_]{{1,2}}-)?\d", re.I)
 # fond.opis.delo[.listy] right after an archive: "17.162.39.101-102", "558.11.329".
 _DOTTED = re.compile(
     r"(?P<fond>\d+[^\W\d_]?)\.(?P<opis>\d+[^\W\d_]?)\.(?P<delo>\d+[^\W\d_]?)"
-    r"(?:\.(?P<listy>\d+(?:\s?[-–]\s?\d+)?))?(?![\w.]\w)"
+    r"(?:\.(?P<listy>" + _LISTY.pattern.removesuffix(r"(?!\w)") + r"))?(?![\w.]\w)",
+    re.I,
 )
 # Call numbers of archives outside the fond/opis/delo tradition: "FO 371/84053", "DY 30/IV 2/2/123",
 # "RG 59", "106-00021-02".
 _CALL = re.compile(
-    r"(?P<series>[A-Z]{1,5}\s?\d+[A-Z]?)(?:\s?/\s?(?P<piece>[\dA-Z][\w.]*(?:[ /][\dIVXJ][\w.]*)*))?"
-    r"(?![\w/])"
-    r"|(?P<number>\d+(?:-\d+){2,})(?![\w-])"
+    r"(?P<series>[A-Z]{1,5}(?:\s?\d+[A-Z]?|(?=/)))"
+    r"(?:\s?/\s?(?P<piece>[\dA-Z][\w.]*(?:/[\dA-Z][\w.]*| [\dIVXJ][\w.]*)*))?(?![\w/])"
+    r"(?P<more>:[^;]*?(?=\.?\s*(?:;|$)))?"
+    r"|(?P<number>\d+(?:-\d+){2,})(?![\w-])",
 )
 _SEP = re.compile(r"[\s,.;:()\[\]«»\"“”]*")
 _JOIN = re.compile(r"[\s.,'’\-]*")  # what may stand between the words of one archive name
@@ -341,9 +343,11 @@ def _name_before(source: str, start: int, end: int) -> tuple[int, str]:
     return start + text.index(name, clause_start), name
 
 
+_CALL_LABEL = re.compile(r"(?i:document|doc|file(?:\s+no)?|dossier|no)\.?\s*")
+_NAME_WORD = r"(?!(?i:document|doc|file|dossier|no)\b)[A-Z][\w'’-]*"
 _FOREIGN_NAME = re.compile(
-    r"(?:[A-Z][\w'’-]*(?:\s+(?:of|the|and|for|des|der|und|du|de)\s+|\s+))*[A-Z][\w'’-]*"
-    r"(?:\s*\([A-Z][\w ]*\))?[\s,:]*$"
+    rf"(?P<name>(?:{_NAME_WORD}(?:\s+(?:of|the|and|for|des|der|und|du|de)\s+|,?\s+))*"
+    rf"{_NAME_WORD}(?:\s*\([A-Z][\w ]*\))?)[\s,:]*(?:{_CALL_LABEL.pattern})?$"
 )
 
 
@@ -355,11 +359,10 @@ def _find_call(source: str, start: int, end: int) -> tuple[int, int, int] | None
         cut = max(before.rfind(";"), before.rfind("["), before.rfind(". "), before.rfind(": "))
         head = before[cut + 1:] if cut >= 0 else before
         named = _FOREIGN_NAME.search(head)
-        if named is None or not named.group().strip(" ,:"):
+        if named is None:
             continue
-        name = named.group().rstrip(" ,:")
-        name_start = start + (cut + 1 if cut >= 0 else 0) + named.start()
-        return call.start(), name_start, name_start + len(name)
+        name_start = start + (cut + 1 if cut >= 0 else 0) + named.start("name")
+        return call.start(), name_start, name_start + len(named.group("name"))
     return None
 
 
@@ -421,7 +424,9 @@ def _read_run(source: str, start: int, pos: int, end: int, archive: str,
         if _names_another_archive(source, pos, end):
             finish()  # "...; GANO, f. 3": another archive the authority does not know
             return refs + _read_unknown(source, pos, end, archive, archives)
-        if "listy" not in parts or _readable_label_in(source, pos, end):
+        # Prose may follow a reference ("..., l. 30: March 20, 1939"; ". Translated by ...");
+        # a part that cannot be read ("d. 3-4", "opis one, delo 3") may not.
+        if _unreadable_part_at(source, pos, end) or (parts and _ARCHIVAL.search(rest)):
             quoted = rest.strip().rstrip(",;.").strip()
             raise RefError(f'cannot read "{quoted}" in archive reference "{source}"')
     if not parts:
@@ -442,9 +447,11 @@ def _names_another_archive(source: str, pos: int, end: int) -> bool:
     return bool(between.strip(" ,.;:()[]")) and not _LABEL.search(between)
 
 
-def _readable_label_in(source: str, pos: int, end: int) -> bool:
-    """Whether source[pos:end] holds a part with a value (prose after the sheets must not)."""
-    return any(_readable(source, label, end) for label in _LABEL.finditer(source, pos, end))
+def _unreadable_part_at(source: str, pos: int, end: int) -> bool:
+    """Whether source[pos:end] starts with a label and a number that cannot be read ("d. 3-4")."""
+    start = _CONNECTIVES.match(source, pos, end).end()
+    label = _LABEL.match(source, start, end)
+    return bool(label) and bool(re.match(r"\d|[^\W\d_]{1,2}-\d", source[label.end():end]))
 
 
 def _papka_or_sheets(source: str, pos: int, end: int, parts: dict) -> str:
@@ -459,12 +466,13 @@ def _read_shortcut(source: str, pos: int, end: int) -> tuple[re.Match, dict] | N
     dotted = _DOTTED.match(source, pos, end)
     if dotted:
         return dotted, {k: v for k, v in dotted.groupdict().items() if v}
+    pos = _CALL_LABEL.match(source, pos, end).end() if _CALL_LABEL.match(source, pos, end) else pos
     call = _CALL.match(source, pos, end)
     if call is None:
         return None
     if call.group("number"):
         return call, {"delo": call.group("number"), "call_number": call.group()}
-    found = {"fond": call.group("series"), "call_number": call.group()}
+    found = {"fond": call.group("series").strip(), "call_number": call.group()}
     if call.group("piece"):
         found["delo"] = call.group("piece")
     return call, found

@@ -252,11 +252,6 @@ def test_parse_refs_default_archive(archives, text, expected):
             'cannot read "opis one, delo 3" in archive reference "APRF, fond 45, opis one, delo 3"',
         ),
         (
-            "APRF, f. 45, op. 1, d. 346. Translated by Gary Goldberg.",
-            'cannot read "Translated by Gary Goldberg" in archive reference '
-            '"APRF, f. 45, op. 1, d. 346. Translated by Gary Goldberg."',
-        ),
-        (
             "APRF, d. 3-4",
             'cannot read "d. 3-4" in archive reference "APRF, d. 3-4"',
         ),
@@ -298,7 +293,11 @@ def test_parse_refs_errors(archives, text, message):
         ),
         # No archive named: the parts are read, and the archive is empty.
         ("ll. 10-12, 15", [ArchiveRef("", listy="10-12, 15", cited="ll. 10-12, 15")]),
-        # The prose after the sheets names no part: it is skipped.
+        # Prose after the parts names no part: it is skipped.
+        (
+            "APRF, f. 45, op. 1, d. 346. Translated by Gary Goldberg.",
+            [ArchiveRef("APRF", fond="45", opis="1", delo="346", cited="APRF, f. 45, op. 1, d. 346")],
+        ),
         (
             "APRF, Listy 146-147, Fond and Opis not given",
             [ArchiveRef("APRF", listy="146-147", cited="APRF, Listy 146-147")],
