@@ -1,6 +1,7 @@
 """The archive authority (documents/authority/archives.yaml): which archives a reference may name.
 
-An archive is named by its id, any abbreviation or any of its three full names. Names match
+An archive is named by its id, any abbreviation, any of its three full names or any former name
+(RTsKhIDNI for RGASPI: a reference citing it resolves to the archive of today). Names match
 ignoring case, spaces, punctuation and the word "the", so "AVPRF", "AVP RF" and "A.V.P. R.F."
 are one name, as are "Archive of Foreign Policy ..." and "Archive of the Foreign Policy ...".
 """
@@ -16,7 +17,8 @@ import yaml
 
 from archive.records import Archive, Problem
 
-FIELDS = ("id", "name_en", "name_ru", "name_translit", "city", "abbreviations")
+FIELDS = ("id", "name_en", "name_ru", "name_translit", "city", "abbreviations", "former_names")
+_LISTS = ("abbreviations", "former_names")
 REQUIRED = ("id", "name_en", "name_ru")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -35,9 +37,10 @@ def name_key(text: str) -> str:
 
 
 def archive_names(archive: Archive) -> tuple[str, ...]:
-    """Every name an archive may be cited by: id, abbreviations, then the full names."""
+    """Every name an archive may be cited by: id, abbreviations, the full names, former names."""
     names = (archive.id, *archive.abbreviations, archive.name_en, archive.name_ru)
-    return (*names, archive.name_translit) if archive.name_translit else names
+    translit = (archive.name_translit,) if archive.name_translit else ()
+    return (*names, *translit, *archive.former_names)
 
 
 class ArchiveAuthority:
@@ -56,9 +59,30 @@ class ArchiveAuthority:
         """The archive with this id; raises KeyError if there is none."""
         return self._by_id[id]
 
+    def lookup(self, id: str) -> Archive:
+        """The archive with this id, or for an archive not in the authority one standing for
+        it under the name as cited (every name is that name; no city)."""
+        known = self._by_id.get(id)
+        return known if known is not None else Archive(id=id, name_en=id, name_ru=id,
+                                                       name_translit="", city="")
+
     def resolve(self, text: str) -> Archive | None:
         """The archive named by `text` (id, abbreviation or full name), or None."""
         return self._by_key.get(name_key(text))
+
+    def former_name_in(self, id: str, text: str) -> str | None:
+        """The former name of archive `id` that `text` cites it by, if any."""
+        archive = self._by_id.get(id)
+        words = _WORD.findall(text.casefold())
+        for name in archive.former_names if archive else ():
+            name_words = [w for w in _WORD.findall(name.casefold()) if w != "the"]
+            plain = [w for w in words if w != "the"]
+            if any(plain[i:i + len(name_words)] == name_words for i in range(len(plain))):
+                return name
+        return None
+
+    def __contains__(self, id: object) -> bool:
+        return id in self._by_id
 
     def ids(self) -> list[str]:
         return sorted(self._by_id)
@@ -110,6 +134,7 @@ def load_archives(path: Path) -> ArchiveAuthority:
             name_translit=(fields.get("name_translit") or ("", 0))[0],
             city=(fields.get("city") or ("", 0))[0],
             abbreviations=tuple(a for a, _ in fields.get("abbreviations", [])),
+            former_names=tuple(a for a, _ in fields.get("former_names", [])),
         )
         id_line = fields["id"][1]
         if archive.id in id_lines:
@@ -119,7 +144,7 @@ def load_archives(path: Path) -> ArchiveAuthority:
         id_lines[archive.id] = id_line
         archives.append(archive)
         named = [("id", *fields["id"])]
-        named += [("abbreviations", *a) for a in fields.get("abbreviations", [])]
+        named += [(key, *a) for key in _LISTS for a in fields.get(key, [])]
         named += [(f, *fields[f]) for f in ("name_en", "name_ru", "name_translit") if fields.get(f)]
         for field, name, name_line in named:
             owner, owner_line = key_owners.setdefault(name_key(name), (archive.id, name_line))
@@ -142,7 +167,7 @@ def _read_fields(item: yaml.MappingNode, where: str, problems: list[Problem]) ->
             problems.append(Problem(where, line, key, f"unknown field{hint}"))
         elif key in fields:
             problems.append(Problem(where, line, key, "field given twice"))
-        elif key == "abbreviations":
+        elif key in _LISTS:
             items = value_node.value if isinstance(value_node, yaml.SequenceNode) else None
             if items is None:
                 problems.append(Problem(where, line, key, "expected a list of names"))

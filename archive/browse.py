@@ -359,11 +359,9 @@ class Browser:
 
 
 def _formatted(ref, archives: ArchiveAuthority) -> FormattedRef:
-    try:
-        name = archives.get(ref.archive).name_en
-        long, russian = format_long(ref, archives), format_russian(ref, archives)
-    except KeyError:  # an archive dropped from the authority since the build
-        name, long, russian = ref.archive, ref.cited, ref.cited
+    # An archive not in the authority (or dropped from it since the build) shows as cited.
+    name = archives.lookup(ref.archive).name_en
+    long, russian = format_long(ref, archives), format_russian(ref, archives)
     return FormattedRef(ref.archive, name, ref.cited, format_short(ref), long, russian)
 
 

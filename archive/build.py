@@ -47,6 +47,7 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[Problem] = field(default_factory=list)  # never block a build
 
 
 class BuildLock:
@@ -135,7 +136,8 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
         updated = sorted(r.id for r in changed if r.id in known_ids)
         added = sorted(r.id for r in changed if r.id not in known_ids)
     report = BuildReport("up-to-date", generation, len(records), added, updated, removed,
-                         collection.problems, collection.skipped)
+                         collection.problems, collection.skipped,
+                         warnings=collection.warnings)
     file_stats = _file_stats(collection, started_ns)
     sets_unchanged = state.get("sets_hash") == _sets_hash(collection.sets)
     if not full and not changed and not removed and sets_unchanged:
@@ -155,7 +157,12 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
         shutil.copytree(current, scratch, copy_function=os.link)  # segment files are write-once
         whoosh_backend.update_index(scratch, _counting(changed, progress), removed,
                                     collection.people)
-    save_authorities(scratch, collection.people, collection.archives)
+    cited = {ref.archive for record in (records.values() if full else changed)
+             for ref in record.archive_refs}
+    if not full:
+        cited.update(catalog.cited_archives())
+    save_authorities(scratch, collection.people, collection.archives,
+                     [name for name in cited if name not in collection.archives])
     os.rename(scratch, target)
     progress("catalog", 0, 0)
     catalog.apply(

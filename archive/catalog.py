@@ -80,7 +80,7 @@ references = Table(
     Column("document_id", String(200), ForeignKey("documents.id", ondelete="CASCADE"),
            primary_key=True),
     Column("position", Integer, primary_key=True),
-    Column("archive", String(40), nullable=False, index=True),
+    Column("archive", String(200), nullable=False, index=True),
     Column("fond", String(40)),
     Column("opis", String(40)),
     Column("delo", String(40)),
@@ -180,7 +180,7 @@ class Catalog:
                     for i, pid in enumerate(getattr(r, role))
                 ]
                 ref_rows = [
-                    {"document_id": r.id, "position": i, **asdict(ref)}
+                    {"document_id": r.id, "position": i, **_ref_columns(ref)}
                     for r in batch for i, ref in enumerate(r.archive_refs)
                 ]
                 subject_rows = [
@@ -287,6 +287,12 @@ class Catalog:
         with self.engine.connect() as conn:
             rows = conn.execute(select(archives.c.data).order_by(archives.c.id)).scalars().all()
         return [archive_from_dict(json.loads(r)) for r in rows]
+
+    def cited_archives(self) -> list[str]:
+        """Every archive the references cite (ids, and archives not in the authority as cited)."""
+        with self.engine.connect() as conn:
+            query = select(references.c.archive).distinct().order_by(references.c.archive)
+            return list(conn.execute(query).scalars())
 
     def sets(self) -> list[DocumentSet]:
         with self.engine.connect() as conn:
@@ -441,3 +447,9 @@ def reference_rows(catalog: Catalog) -> list[tuple[str, str | None, str | None, 
              .order_by(references.c.archive, references.c.document_id, references.c.position))
     with catalog.engine.connect() as conn:
         return [tuple(row) for row in conn.execute(query)]
+
+
+def _ref_columns(ref) -> dict:
+    """A reference's table columns (the record JSON keeps all of it, the call number too)."""
+    return {c.name: getattr(ref, c.name) for c in references.columns
+            if c.name not in ("document_id", "position")}

@@ -51,7 +51,7 @@ def csl_json(
     item["issued"] = csl_date(record.date.text)
     if record.archive_refs:
         first = record.archive_refs[0]
-        archive = archives.get(first.archive)
+        archive = archives.lookup(first.archive)
         item["archive"] = archive_name(first, archives)
         location = format_short(first)
         if location:
@@ -112,6 +112,10 @@ def genre(record: Record) -> str:
 
 
 def archive_name(ref: ArchiveRef, archives: ArchiveAuthority) -> str:
+    """'Archive of the President of the Russian Federation (APRF)'; an archive not in the
+    authority as cited ('GANO')."""
+    if ref.archive not in archives:
+        return ref.archive
     archive = archives.get(ref.archive)
     return f"{archive.name_en} ({archive.id})"
 
@@ -122,7 +126,7 @@ def first_copy(record: Record, archives: ArchiveAuthority) -> tuple[str, str, st
         return "", "", ""
     first = record.archive_refs[0]
     return (archive_name(first, archives), format_short(first),
-            archives.get(first.archive).city or "")
+            archives.lookup(first.archive).city or "")
 
 
 def other_copies(record: Record) -> str:
@@ -139,7 +143,7 @@ def note_lines(record: Record, archives: ArchiveAuthority) -> list[str]:
     """Zotero's "extra" lines: the archive place (kept only from there) and other copies."""
     lines = []
     if record.archive_refs:
-        city = archives.get(record.archive_refs[0].archive).city
+        city = archives.lookup(record.archive_refs[0].archive).city
         if city:
             lines.append(f"archive-place: {city}")
     copies = other_copies(record)

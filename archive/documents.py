@@ -21,6 +21,7 @@ from .archives import ArchiveAuthority, load_archives
 from .archives import AuthorityError as ArchiveAuthorityError
 from .people import AuthorityError, PeopleAuthority, load_people
 from .records import DocumentSet, Problem, Record
+from .refs import unknown_archive_note
 from .sets import load_sets
 from .settings import Config
 from .yamlnodes import error_line, error_text, load_located
@@ -59,6 +60,8 @@ class Collection:
     skipped: list[str] = field(default_factory=list)  # paths of invalid documents
     # relative path -> (mtime_ns, size) of every file read this time (for the next build)
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # what is valid but worth a look (an archive not in the authority); never blocks a build
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -168,7 +171,34 @@ def load_collection(config: Config, *, only: Iterable[Path] | None = None,
     if selected is None:
         problems.extend(set_problems)
     problems.sort(key=lambda p: (p.path, p.line))
-    return Collection(records, problems, people, archives, sets, skipped, stats)
+    warnings = unknown_archive_warnings(
+        [r for r in records.values() if isinstance(r, Record)
+         and (selected is None or (documents_dir / r.path).resolve() in selected)],
+        archives, documents_dir)
+    return Collection(records, problems, people, archives, sets, skipped, stats, warnings)
+
+
+def unknown_archive_warnings(records: Iterable[Record], archives: ArchiveAuthority,
+                             documents_dir: Path) -> list[Problem]:
+    """One warning per reference to an archive the authority does not know, on its line."""
+    warnings = []
+    for record in records:
+        unknown = [r for r in record.archive_refs if r.archive not in archives]
+        if not unknown:
+            continue
+        path = documents_dir / record.path
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except OSError:
+            lines = []
+        for ref in unknown:
+            needle = ref.cited or ref.archive
+            line = next((i for i, text in enumerate(lines, 1) if needle in text),
+                        next((i for i, t in enumerate(lines, 1) if t.startswith("archive_refs")),
+                             1))
+            message = "warning: " + unknown_archive_note(ref.archive)
+            warnings.append(Problem(_display(path, documents_dir), line, "archive_refs", message))
+    return warnings
 
 
 def load_document(path: Path, documents_dir: Path, people: PeopleAuthority,

@@ -169,6 +169,13 @@ def _archive_refs(data: dict, located: Located, archives: ArchiveAuthority,
                         f"expected a citation string or a mapping, got {_kind(item)}")))
             except RefError as error:
                 issues.append((line, "archive_refs", str(error)))
+                continue
+            unnamed = next((r for r in refs if not r.archive), None)
+            if unnamed is not None:
+                issues.append((line, "archive_refs", (
+                    f'no archive named in archive reference "{unnamed.cited}"; name it first, '
+                    'e.g. "APRF, f. 45, ..."')))
+                refs = [r for r in refs if r.archive]
     values["archive_refs"] = refs
     status = data.get("archive_ref_status")
     status_line = located.key_lines.get("archive_ref_status", located.line)

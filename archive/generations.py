@@ -52,10 +52,14 @@ def sqlite_generation(database_url: str) -> int | None:
     return int(row[0]) if row else 0
 
 
-def save_authorities(folder: Path, people: Iterable[Person], archives: Iterable[Archive]) -> None:
+def save_authorities(folder: Path, people: Iterable[Person], archives: Iterable[Archive],
+                     cited_archives: Iterable[str] = ()) -> None:
+    """`cited_archives`: the archives references cite that the authority does not know, as
+    cited (so that `archive:GANO` finds them)."""
     # in id order, as the catalog returns them (the order a PeopleAuthority is built in)
     data = {"people": [asdict(p) for p in sorted(people, key=lambda p: p.id)],
-            "archives": [asdict(a) for a in sorted(archives, key=lambda a: a.id)]}
+            "archives": [asdict(a) for a in sorted(archives, key=lambda a: a.id)],
+            "cited_archives": sorted(set(cited_archives))}
     scratch = folder / f".{AUTHORITIES_FILE}.{os.getpid()}.tmp"
     scratch.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     os.replace(scratch, folder / AUTHORITIES_FILE)  # never write into a hard-linked file
@@ -70,3 +74,12 @@ def load_authorities(folder: Path) -> tuple[list[Person], list[Archive]] | None:
         return None
     return ([person_from_dict(p) for p in data["people"]],
             [archive_from_dict(a) for a in data["archives"]])
+
+
+def load_cited_archives(folder: Path) -> list[str]:
+    """The archives not in the authority that the generation's references cite, as cited."""
+    try:
+        data = json.loads((folder / AUTHORITIES_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    return list(data.get("cited_archives", ()))

@@ -44,13 +44,14 @@ class DocDate:
 class ArchiveRef:
     """One archival location. Parts are strings exactly as cited ("059a", "0140-0142"), or None."""
 
-    archive: str  # authority id, e.g. "APRF"
+    archive: str  # authority id ("APRF"); an archive not in the authority as written; "" for none
     fond: str | None = None
     opis: str | None = None
     delo: str | None = None
     papka: str | None = None
     listy: str | None = None
     cited: str = ""  # the text the reference was parsed from, as written
+    call_number: str | None = None  # a foreign archive's call number as written ("FO 371/84053")
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class Archive:
     name_translit: str
     city: str
     abbreviations: tuple[str, ...] = ()
+    former_names: tuple[str, ...] = ()  # names it was cited by before ("TsKhSD" for RGANI)
 
 
 @dataclass(frozen=True)
@@ -207,4 +209,5 @@ def person_from_dict(data: dict) -> Person:
 
 
 def archive_from_dict(data: dict) -> Archive:
-    return Archive(**{**data, "abbreviations": tuple(data["abbreviations"])})
+    return Archive(**{**data, "abbreviations": tuple(data["abbreviations"]),
+                      "former_names": tuple(data.get("former_names", ()))})

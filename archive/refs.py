@@ -1,12 +1,23 @@
 """Archival references: parsing them as footnotes write them, and formatting them back.
 
-A reference names an archive (through the archive authority) and then its parts in any order:
-fond, opis, delo, papka and listy (sheets), each kept exactly as cited ("059a", "0140-0142").
-Text before the first archive name is prose and is skipped ("A copy was found in ..."), and so is
-a sentence after the sheets ("... ll. 0141. Translated by ..."). Anything else that cannot be
-read is a RefError quoting it: no part is ever dropped silently.
+A reference names an archive and then its parts: fond, opis, delo, papka and listy (sheets),
+each kept exactly as cited ("059a", "0140-0142", "R-5446"), in any order and in any of the
+usual words ("f.", "fond", "Ф."; "l.", "ll.", "list", "pp.", "л."; "p.", "pa.", "пап."). An
+archive is named by any name in the authority (current or former); an archive the authority
+does not know is kept as written ("RGAE", "GANO") and the reference still parses. Other forms:
 
-"p." is a papka (as AVP RF citations use it); "pp." are sheets ("AP RF. F. 4. ... pp. 59-61.").
+- dotted short forms after the archive, fond.opis.delo[.listy] ("RGASPI 558.11.329");
+- call numbers of foreign archives ("PRO FO 371/84053", "BArch, DY 30/3401", "NARA RG 59",
+  "AMFA (Beijing) 106-00021-02"), kept whole in `call_number` and split into fond (the series
+  or record group) and delo (the piece or file);
+- several files under one fond and opis ("f. 3, op. 65, d. 826, ll. 40-45, and d. 827,
+  ll. 3-9" is two references);
+- no archive named ("Ф. 3. Оп. 65. Д. 9. Л. 51."): archive "" (or `default_archive`).
+
+Text before the first archive is prose and is skipped ("A copy was found in ..."), and so are
+noise ("[Source: ...]", "handwritten:") and a sentence after the sheets ("... ll. 0141.
+Translated by ..."). Anything else that cannot be read is a RefError quoting it: no part is ever
+dropped silently. "p." is a papka before the delo or when sheets follow, and sheets otherwise.
 """
 
 from __future__ import annotations
@@ -14,7 +25,6 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import NoReturn
 
 from archive.archives import ArchiveAuthority, name_key
 from archive.records import Archive, ArchiveRef
@@ -23,27 +33,53 @@ PARTS = ("fond", "opis", "delo", "papka", "listy")
 LABELS = {
     "fond": "fond|f|фонд|ф",
     "opis": "opis|op|опись|оп",
-    "delo": "delo|d|дело|д",
-    "papka": "papka|p|папка|п|р",  # "р" is the Cyrillic letter, typed for a Latin "P."
-    "listy": "listy|list|ll|l|pp|листы|лист|лл|л",
+    "delo": r"delo|d|дело|д|ед\.\s?хр",
+    # "р" is the Cyrillic letter, typed for a Latin "P."; "p." is decided by its place (below)
+    "papka": "papka|pap|pa|p|папка|пап|п|р",
+    "listy": "listy|list|ll|l|pp|листы|лист|лл|л|bl|ff|fols?|folios?",
 }
 _LABELS = "|".join(f"(?P<{part}>{labels})" for part, labels in LABELS.items())
 _LABEL = re.compile(rf"(?<!\w)(?:{_LABELS})(?!\w)\s*[.:]?\s*", re.I)
-# Fond, opis, delo and papka are a number with at most one letter ("059a", "5а").
-_NUMBER = r"\d+(?:[^\W\d_](?!\w))?"
-_UNIT = re.compile(_NUMBER + r"(?![\w/–—-])")  # a range of dela ("d. 3-4") is unreadable
+_SHEET_LABEL = re.compile(rf"(?<!\w)(?:{LABELS['listy']})(?!\w)\s*[.:]?\s*\d", re.I)
+# Fond, opis, delo and papka: a number with at most one letter ("059a", "5а", "1s"), a lettered
+# fond ("R-5446", "Р-9401") or a roman opis ("III").
+_NUMBER = r"(?:[^\W\d_]{1,2}-)?\d+(?:[^\W\d_](?!\w))?"
+_ROMAN = r"[IVXL]+(?![\w])"
+_UNIT = re.compile(rf"(?:{_NUMBER}|{_ROMAN})(?![\w/–—-])")  # a range of dela ("d. 3-4") is not
 # Sheets: numbers, ranges and lists of them, a sheet's back marked "ob." ("10-12, 15", "5 об.").
-_SHEET = _NUMBER + r"(?:\s?(?:ob|об)(?!\w)\.?)?"
+_SHEET = _NUMBER + r"(?:\s?(?:ob|об|v)(?!\w)\.?)?"
 _RANGE = _SHEET + r"(?:\s*[-–—]\s*" + _SHEET + ")?"
-_LISTY = re.compile(_RANGE + r"(?:\s*,\s*" + _RANGE + r")*(?!\w)", re.I)
+_LISTY = re.compile(_RANGE + r"(?:(?:\s*,\s*|\s+(?:and|и)\s+)" + _RANGE + r")*(?!\w)", re.I)
 # Fond, opis and delo with a number never occur in prose, unlike "p. 118" in a book citation.
 _STRONG = "|".join(LABELS[part] for part in ("fond", "opis", "delo"))
-_ARCHIVAL = re.compile(rf"(?<!\w)(?:{_STRONG})(?!\w)\s*[.:]?\s*\d", re.I)
-_SEP = re.compile(r"[\s,.;:()\[\]]*")
-_JOIN = re.compile(r"[\s.'’\-]*")  # what may stand between the words of one archive name
+_ARCHIVAL = re.compile(rf"(?<!\w)(?:{_STRONG})(?!\w)\s*[.:]?\s*(?:[^\W\d_]{{1,2}}-)?\d", re.I)
+# fond.opis.delo[.listy] right after an archive: "17.162.39.101-102", "558.11.329".
+_DOTTED = re.compile(
+    r"(?P<fond>\d+[^\W\d_]?)\.(?P<opis>\d+[^\W\d_]?)\.(?P<delo>\d+[^\W\d_]?)"
+    r"(?:\.(?P<listy>" + _LISTY.pattern.removesuffix(r"(?!\w)") + r"))?(?![\w.]\w)",
+    re.I,
+)
+# Call numbers of archives outside the fond/opis/delo tradition: "FO 371/84053", "DY 30/IV 2/2/123",
+# "RG 59", "106-00021-02".
+_CALL = re.compile(
+    r"(?P<series>[A-Z]{1,5}(?:\s?\d+[A-Z]?|(?=/)))"
+    r"(?:\s?/\s?(?P<piece>[\dA-Z][\w.]*(?:/[\dA-Z][\w.]*| [\dIVXJ][\w.]*)*))?(?![\w/])"
+    r"(?P<more>:[^;]*?(?=\.?\s*(?:;|$)))?"
+    r"|(?P<number>\d+(?:-\d+){2,})(?![\w-])",
+)
+_SEP = re.compile(r"[\s,.;:()\[\]«»\"“”]*")
+_JOIN = re.compile(r"[\s.,'’\-]*")  # what may stand between the words of one archive name
 _MERGE = re.compile(r"[\s,.()\[\]]*")  # "Archive of the President ..., APRF" is one name
-_CONNECTIVES = re.compile(r"(?:(?:and|also|see|cf|и|см|также)(?!\w)|[\s,.;:()\[\]])*", re.I)
+_CONNECTIVES = re.compile(r"(?:(?:and|also|see|cf|и|см|также)(?!\w)|[\s,.;:()\[\]«»\"“”])*", re.I)
 _WORD = re.compile(r"[^\W_]+")
+# Words that open a clause before an archive's name but are not part of it.
+_LEAD_IN = re.compile(
+    r"^.*(?<!\w)(?:in|at|from|see|cf|also|and|source|sources|handwritten|copy|в|см|также|и|источник)"
+    r"(?!\w)[\s.:,]*",
+    re.I | re.S,
+)
+_IBID = re.compile(r"(?:ibid|ibidem|там\s+же)\.?", re.I)
+_RANK = {"fond": 0, "opis": 1, "papka": 2, "delo": 3, "listy": 4}
 
 
 class RefError(ValueError):
@@ -54,7 +90,8 @@ class RefError(ValueError):
 class _Mention:
     start: int
     end: int
-    archive: Archive
+    archive: Archive | None  # None: an archive the authority does not know, named as written
+    name: str = ""
 
 
 def parse_refs(
@@ -62,46 +99,41 @@ def parse_refs(
 ) -> list[ArchiveRef]:
     """Every archive reference in `text`, in order.
 
-    `default_archive` (any name of an archive) is used for parts cited without one
-    ("ll. 10-12, 15"). Raises RefError for text without a reference, an unknown archive or a
-    part that cannot be read.
+    An archive the authority does not know is kept as written (`ArchiveRef.archive` is the name);
+    parts cited without any archive get `default_archive` (any name of an archive), or "" when
+    there is none. Raises RefError for text without a reference or a part that cannot be read.
     """
     source = text.strip()
     if not source:
         raise RefError("empty archive reference")
+    default = ""
+    if default_archive is not None:
+        known = archives.resolve(default_archive)
+        default = known.id if known else default_archive.strip()
     mentions = _find_mentions(source, archives)
-    refs = []
     lead_end = mentions[0].start if mentions else len(source)
-    start = _SEP.match(source, 0, lead_end).end()
-    if _LABEL.match(source, start, lead_end):
-        if default_archive is None:
-            raise RefError(f'no archive named in archive reference "{source}"')
-        default = _resolve(default_archive, archives)
-        refs.append(_read_parts(source, start, start, lead_end, default, archives))
-    else:
-        # Prose before the first archive is skipped unless it holds a reference itself.
-        clues = (_ARCHIVAL if mentions else _LABEL).finditer(source, start, lead_end)
-        for clue in clues:
-            if mentions or _read_value(source, clue):
-                _unknown_archive(source[start : clue.start()], archives, source)
+    refs = _read_lead(source, lead_end, default, archives)
     for i, mention in enumerate(mentions):
         end = mentions[i + 1].start if i + 1 < len(mentions) else len(source)
-        refs.append(
-            _read_parts(source, mention.start, mention.end, end, mention.archive, archives)
-        )
+        archive = mention.archive.id if mention.archive else mention.name
+        if not archive and refs:
+            archive = refs[-1].archive  # "Ibid."
+        refs.extend(_read_run(source, mention.start, mention.end, end, archive, archives))
     if not refs:
         raise RefError(f'no archive reference found in "{source}"')
     return refs
 
 
 def ref_from_mapping(data: dict, archives: ArchiveAuthority, *, cited: str = "") -> ArchiveRef:
-    """A reference given as a mapping (archive, fond, opis, delo, papka, listy); raises RefError."""
+    """A reference given as a mapping (archive, fond, opis, delo, papka, listy); raises RefError.
+
+    An archive the authority does not know is kept as written."""
     for key in data:
         if key not in ("archive", *PARTS):
             close = difflib.get_close_matches(str(key), ("archive", *PARTS), n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
             raise RefError(f"unknown archive reference field `{key}`{hint}")
-    if not data.get("archive"):
+    if not data.get("archive") or not str(data["archive"]).strip():
         raise RefError("archive reference has no `archive`")
     parts = {}
     for part in PARTS:
@@ -114,12 +146,36 @@ def ref_from_mapping(data: dict, archives: ArchiveAuthority, *, cited: str = "")
         if not (_LISTY if part == "listy" else _UNIT).fullmatch(value):
             raise RefError(f'{part}: cannot read "{value}"')
         parts[part] = value
-    archive = _resolve(str(data["archive"]), archives)
-    return ArchiveRef(archive=archive.id, cited=cited, **parts)
+    name = str(data["archive"]).strip()
+    known = archives.resolve(name)
+    return ArchiveRef(archive=known.id if known else name, cited=cited, **parts)
+
+
+def unknown_archive_note(name: str) -> str:
+    """What `archive check` and `archive ref` say about an archive the authority does not know."""
+    return (f'archive "{name}" is not in the archive authority; it is kept as written. To resolve '
+            "it, add it to documents/authority/archives.yaml (id, name_en, name_ru, "
+            "abbreviations; a former name goes under former_names)")
+
+
+def ref_notes(ref: ArchiveRef, archives: ArchiveAuthority) -> list[str]:
+    """What a reader should know about how `ref` was read (unknown archive, none named)."""
+    if not ref.archive:
+        return ["no archive named: the parts were read without an archive"]
+    if ref.archive not in archives:
+        return [unknown_archive_note(ref.archive)]
+    former = archives.former_name_in(ref.archive, ref.cited)
+    if former:
+        return [f'"{former}" is a former name of {ref.archive}']
+    return []
 
 
 def format_short(ref: ArchiveRef) -> str:
-    """'f. 45, op. 1, d. 331, l. 55' (papka after delo; 'll.' for several sheets)."""
+    """'f. 45, op. 1, d. 331, l. 55' (papka after delo; 'll.' for several sheets);
+    a call number as written ('FO 371/84053, p. 5')."""
+    if ref.call_number:
+        pages = (f"{'pp.' if _plural(ref.listy) else 'p.'} {ref.listy}",) if ref.listy else ()
+        return ", ".join((ref.call_number, *pages))
     sheets = "ll." if _plural(ref.listy) else "l."
     labels = (("f.", ref.fond), ("op.", ref.opis), ("d.", ref.delo), ("p.", ref.papka))
     return ", ".join(f"{label} {value}" for label, value in (*labels, (sheets, ref.listy)) if value)
@@ -127,55 +183,85 @@ def format_short(ref: ArchiveRef) -> str:
 
 def format_long(ref: ArchiveRef, archives: ArchiveAuthority) -> str:
     """'Archive of the President of the Russian Federation (APRF), fond 45, ..., list 55'."""
-    archive = archives.get(ref.archive)
+    name = _archive_label(ref, archives)
+    if ref.call_number:
+        return ", ".join(x for x in (name, format_short(ref)) if x)
     sheets = "listy" if _plural(ref.listy) else "list"
     labels = (("fond", ref.fond), ("opis", ref.opis), ("delo", ref.delo), ("papka", ref.papka))
     parts = [f"{label} {value}" for label, value in (*labels, (sheets, ref.listy)) if value]
-    return ", ".join([f"{archive.name_en} ({archive.id})", *parts])
+    return ", ".join([name, *parts] if name else parts)
 
 
 def format_russian(ref: ArchiveRef, archives: ArchiveAuthority) -> str:
-    """'АПРФ. Ф. 45. Оп. 1. Д. 331. Л. 55.' (papka, as Russian citations do, before delo)."""
-    archive = archives.get(ref.archive)
-    name = next((a for a in archive.abbreviations if re.search("[а-яё]", a, re.I)), archive.id)
-    labels = (("Ф.", ref.fond), ("Оп.", ref.opis), ("П.", ref.papka), ("Д.", ref.delo))
-    items = [name, *(f"{label} {value}" for label, value in (*labels, ("Л.", ref.listy)) if value)]
-    return " ".join(item if item.endswith(".") else item + "." for item in items)
+    """'АПРФ. Ф. 45. Оп. 1. Д. 331. Л. 55.' (papka, as Russian citations do, before delo), in
+    Cyrillic throughout ('Ф. 059а'); a foreign call number stays as written."""
+    name = _russian_name(ref, archives)
+    if ref.call_number:
+        items = [name, ref.call_number, *([f"Л. {_cyrillic(ref.listy)}"] if ref.listy else [])]
+    else:
+        labels = (("Ф.", ref.fond), ("Оп.", ref.opis), ("П.", ref.papka), ("Д.", ref.delo))
+        items = [name, *(f"{label} {_cyrillic(value)}"
+                         for label, value in (*labels, ("Л.", ref.listy)) if value)]
+    return " ".join(item if item.endswith(".") else item + "." for item in items if item)
 
 
 def ref_to_json(ref: ArchiveRef, archives: ArchiveAuthority) -> dict:
     return {
         "archive": ref.archive,
+        "archive_known": ref.archive in archives,
         **{part: getattr(ref, part) for part in PARTS},
+        "call_number": ref.call_number,
         "cited": ref.cited,
         "short": format_short(ref),
         "long": format_long(ref, archives),
         "russian": format_russian(ref, archives),
+        "notes": ref_notes(ref, archives),
     }
+
+
+def _archive_label(ref: ArchiveRef, archives: ArchiveAuthority) -> str:
+    if ref.archive in archives:
+        archive = archives.get(ref.archive)
+        return f"{archive.name_en} ({archive.id})"
+    return ref.archive
+
+
+# Latin letters in numbers ("059a", "R-5446", "1s") as Russian citations write them.
+_TO_CYRILLIC = str.maketrans(
+    "abvgdezijklmnoprstufhcABVGDEZIJKLMNOPRSTUFHC",
+    "абвгдезийклмнопрстуфхцАБВГДЕЗИЙКЛМНОПРСТУФХЦ",
+)
+_ACRONYM_DIGRAPHS = (("Kh", "Х"), ("Ts", "Ц"), ("Ch", "Ч"), ("Sh", "Ш"), ("Zh", "Ж"),
+                     ("Yu", "Ю"), ("Ya", "Я"), ("E", "Э"))
+_LATIN_ACRONYM = re.compile(r"(?:[A-Z]|Kh|Ts|Ch|Sh|Zh|Yu|Ya)+")
+
+
+def _cyrillic(value: str) -> str:
+    """A part in Cyrillic: Latin letters become their Cyrillic counterparts; roman numerals stay."""
+    if re.fullmatch(_ROMAN, value):
+        return value
+    return re.sub(r"\b(ob|v)\.?(?=\s|$)", "об.", value).translate(_TO_CYRILLIC)
+
+
+def _russian_name(ref: ArchiveRef, archives: ArchiveAuthority) -> str:
+    if ref.archive in archives:
+        archive = archives.get(ref.archive)
+        return next((a for a in archive.abbreviations if re.search("[а-яё]", a, re.I)), archive.id)
+    if ref.call_number or not _LATIN_ACRONYM.fullmatch(ref.archive):
+        return ref.archive  # a foreign archive, or a name that is no transliterated acronym
+    name = ref.archive
+    for latin, cyrillic in _ACRONYM_DIGRAPHS:
+        name = name.replace(latin, cyrillic)
+    return name.translate(_TO_CYRILLIC)
 
 
 def _plural(listy: str | None) -> bool:
     return bool(listy) and bool(re.search(r"[-–—,]", listy))
 
 
-def _resolve(name: str, archives: ArchiveAuthority) -> Archive:
-    archive = archives.resolve(name)
-    if archive is None:
-        _unknown_archive(name, archives, name)
-    return archive
-
-
-def _unknown_archive(name: str, archives: ArchiveAuthority, source: str) -> NoReturn:
-    # Keep only the last clause before the parts: "[Source: XYZ, f. 1" names "XYZ".
-    name = re.split(r"[;:\[(]|(?:^|\s)(?:and|и)\s|\.\s", name)[-1].strip(" \t\n,.;:()[]")
-    if not name:
-        raise RefError(f'no archive named in archive reference "{source}"')
-    known = ", ".join(archives.ids())
-    raise RefError(f'unknown archive "{name}" (known: {known})')
-
-
 def _find_mentions(source: str, archives: ArchiveAuthority) -> list[_Mention]:
-    """Archive names in `source`, longest first; neighbours naming one archive are one name."""
+    """Archive names in `source`: every name the authority knows (longest first, neighbours
+    naming one archive merged), then the names it does not know, found by what follows them."""
     words = list(_WORD.finditer(source))
     mentions: list[_Mention] = []
     i = 0
@@ -205,47 +291,188 @@ def _find_mentions(source: str, archives: ArchiveAuthority) -> list[_Mention]:
     return mentions
 
 
+def _read_lead(source: str, end: int, default: str, archives: ArchiveAuthority) -> list[ArchiveRef]:
+    """References before the first known archive: parts without an archive, or an unknown one."""
+    start = _SEP.match(source, 0, end).end()
+    label = _LABEL.match(source, start, end)
+    if label and _readable(source, label, end):
+        return _read_run(source, start, start, end, default, archives)
+    return _read_unknown(source, start, end, default, archives)
+
+
+def _read_unknown(source: str, start: int, end: int, default: str,
+                  archives: ArchiveAuthority) -> list[ArchiveRef]:
+    """An archive the authority does not know, named in source[start:end] before its parts.
+
+    Prose that names no part is skipped: only a fond, opis or delo with a number, a call number
+    right after a name, or (in a string that names no archive at all) any readable part starts
+    a reference."""
+    clue = _ARCHIVAL.search(source, start, end)
+    call = _find_call(source, start, end)
+    if call is not None and (clue is None or call[0] < clue.start()):
+        name_start, name_end = call[1], call[2]
+        name = source[name_start:name_end]
+        return _read_run(source, name_start, name_end, end, name, archives)
+    if clue is None:
+        return []
+    name_start, name = _name_before(source, start, clue.start())
+    if not name:
+        if _IBID.fullmatch(source[name_start:clue.start()].strip(" ,.;:")):
+            name = default
+        name_start = clue.start()
+        name = name or default
+    return _read_run(source, name_start, clue.start(), end, name, archives)
+
+
+def _name_before(source: str, start: int, end: int) -> tuple[int, str]:
+    """(start, name) of an archive's name at the end of source[start:end]: its last clause,
+    without the words that lead into it ("Found in", "Source:")."""
+    text = source[start:end]
+    clause_start = 0
+    for boundary in re.finditer(r"[;\[\]]|\.\s|:\s|,\s|(?<=[^\s(])\(", text):
+        if text[boundary.end():].strip(" \t\n,.;:()[]"):
+            clause_start = boundary.end()
+    clause = text[clause_start:]
+    lead = _LEAD_IN.match(clause)
+    if lead:
+        clause_start += lead.end()
+        clause = clause[lead.end():]
+    name = clause.strip(" \t\n,.;:()[]")
+    if _IBID.fullmatch(name) or not name:
+        return start + clause_start, ""
+    return start + text.index(name, clause_start), name
+
+
+_CALL_LABEL = re.compile(r"(?i:document|doc|file(?:\s+no)?|dossier|no)\.?\s*")
+_NAME_WORD = r"(?!(?i:document|doc|file|dossier|no)\b)[A-Z][\w'’-]*"
+_FOREIGN_NAME = re.compile(
+    rf"(?P<name>(?:{_NAME_WORD}(?:\s+(?:of|the|and|for|des|der|und|du|de)\s+|,?\s+))*"
+    rf"{_NAME_WORD}(?:\s*\([A-Z][\w ]*\))?)[\s,:]*(?:{_CALL_LABEL.pattern})?$"
+)
+
+
+def _find_call(source: str, start: int, end: int) -> tuple[int, int, int] | None:
+    """(call start, name start, name end) of the first call number in source[start:end] that
+    follows a capitalised archive name ("PRO FO 371/84053", "AMFA (Beijing) 106-00021-02")."""
+    for call in _CALL.finditer(source, start, end):
+        before = source[start:call.start()]
+        cut = max(before.rfind(";"), before.rfind("["), before.rfind(". "), before.rfind(": "))
+        head = before[cut + 1:] if cut >= 0 else before
+        named = _FOREIGN_NAME.search(head)
+        if named is None:
+            continue
+        name_start = start + (cut + 1 if cut >= 0 else 0) + named.start("name")
+        return call.start(), name_start, name_start + len(named.group("name"))
+    return None
+
+
+def _readable(source: str, label: re.Match, end: int) -> bool:
+    value = _read_value(source, label)
+    return value is not None and value.end() <= end
+
+
 def _read_value(source: str, label: re.Match) -> re.Match | None:
     pattern = _LISTY if label.lastgroup == "listy" else _UNIT
     return pattern.match(source, label.end())
 
 
-def _read_parts(
-    source: str, start: int, pos: int, end: int, archive: Archive, archives: ArchiveAuthority
-) -> ArchiveRef:
-    """The parts cited in source[pos:end] for `archive`; the reference began at `start`."""
+def _read_run(source: str, start: int, pos: int, end: int, archive: str,
+              archives: ArchiveAuthority) -> list[ArchiveRef]:
+    """The references in source[pos:end] for `archive` (named from `start`): one, or several
+    when a delo (or opis) is cited again under the same fond ("d. 826, ..., and d. 827, ...")."""
+    refs: list[ArchiveRef] = []
     parts: dict[str, str] = {}
-    last = pos
+    ref_start, last = start, pos
 
-    def put(part: str, value: str) -> None:
-        if part in parts:
-            raise RefError(f'{part} given twice in archive reference "{source}"')
-        parts[part] = value
+    def finish() -> None:
+        if parts:
+            refs.append(ArchiveRef(archive=archive, cited=source[ref_start:last], **parts))
 
+    pos = _SEP.match(source, pos, end).end()
+    shortcut = _read_shortcut(source, pos, end)
+    if shortcut:
+        match, found = shortcut
+        parts.update(found)
+        pos = last = match.end()
     while True:
         pos = _SEP.match(source, pos, end).end()
-        label = _LABEL.match(source, pos, end)
+        connective = _CONNECTIVES.match(source, pos, end)
+        label = _LABEL.match(source, connective.end(), end)
         value = _read_value(source, label) if label else None
         if label and (value is None or value.end() > end):
             break  # a label whose value cannot be read: reported below
         if label:
-            put(label.lastgroup, value.group())
+            part = label.lastgroup
+            if part == "papka" and label.group().strip(" .:").lower() in ("p", "р", "п"):
+                part = _papka_or_sheets(source, value.end(), end, parts)
+            if part in parts:
+                if part not in ("delo", "opis") or "fond" not in parts:
+                    raise RefError(f'{part} given twice in archive reference "{source}"')
+                finish()
+                parts = {k: v for k, v in parts.items() if _RANK.get(k, 9) < _RANK[part]}
+                ref_start = label.start()
+            parts[part] = value.group()
         elif "delo" in parts and "listy" not in parts and _LISTY.match(source, pos, end):
             value = _LISTY.match(source, pos, end)  # "d. 3, 100-3": bare sheets after the delo
-            put("listy", value.group())
+            parts["listy"] = value.group()
         else:
             break
         pos = last = value.end()
 
     rest = source[pos:end]
     if not _CONNECTIVES.fullmatch(rest):
-        clue = _ARCHIVAL.search(rest)
-        if clue and not _LABEL.match(rest):  # "...; and XYZ, f. 3": another, unknown archive
-            _unknown_archive(rest[: clue.start()], archives, source)
-        if "listy" not in parts or _LABEL.match(rest):  # prose may only follow the sheets
+        if _names_another_archive(source, pos, end):
+            finish()  # "...; GANO, f. 3": another archive the authority does not know
+            return refs + _read_unknown(source, pos, end, archive, archives)
+        # Prose may follow a reference ("..., l. 30: March 20, 1939"; ". Translated by ...");
+        # a part that cannot be read ("d. 3-4", "opis one, delo 3") may not.
+        if _unreadable_part_at(source, pos, end) or (parts and _ARCHIVAL.search(rest)):
             quoted = rest.strip().rstrip(",;.").strip()
             raise RefError(f'cannot read "{quoted}" in archive reference "{source}"')
     if not parts:
         name = source[start:last]
         raise RefError(f'no fond, opis, delo, papka or listy after "{name}" in "{source}"')
-    return ArchiveRef(archive=archive.id, cited=source[start:last], **parts)
+    finish()
+    return refs
+
+
+def _names_another_archive(source: str, pos: int, end: int) -> bool:
+    """Whether source[pos:end] goes on with a name and then parts: not with a part itself."""
+    clue = _ARCHIVAL.search(source, pos, end)
+    call = _find_call(source, pos, end)
+    first = min(x for x in (clue.start() if clue else end, call[1] if call else end))
+    if first >= end:
+        return False
+    between = source[pos:first]
+    return bool(between.strip(" ,.;:()[]")) and not _LABEL.search(between)
+
+
+def _unreadable_part_at(source: str, pos: int, end: int) -> bool:
+    """Whether source[pos:end] starts with a label and a number that cannot be read ("d. 3-4")."""
+    start = _CONNECTIVES.match(source, pos, end).end()
+    label = _LABEL.match(source, start, end)
+    return bool(label) and bool(re.match(r"\d|[^\W\d_]{1,2}-\d", source[label.end():end]))
+
+
+def _papka_or_sheets(source: str, pos: int, end: int, parts: dict) -> str:
+    """"p." is a papka before the delo or when sheets follow it, and the sheets otherwise."""
+    if "delo" not in parts or "listy" in parts or "papka" in parts:
+        return "papka"
+    return "papka" if _SHEET_LABEL.search(source, pos, end) else "listy"
+
+
+def _read_shortcut(source: str, pos: int, end: int) -> tuple[re.Match, dict] | None:
+    """A dotted fond.opis.delo[.listy] or a call number, right after the archive's name."""
+    dotted = _DOTTED.match(source, pos, end)
+    if dotted:
+        return dotted, {k: v for k, v in dotted.groupdict().items() if v}
+    pos = _CALL_LABEL.match(source, pos, end).end() if _CALL_LABEL.match(source, pos, end) else pos
+    call = _CALL.match(source, pos, end)
+    if call is None:
+        return None
+    if call.group("number"):
+        return call, {"delo": call.group("number"), "call_number": call.group()}
+    found = {"fond": call.group("series").strip(), "call_number": call.group()}
+    if call.group("piece"):
+        found["delo"] = call.group("piece")
+    return call, found

@@ -294,6 +294,8 @@ class SearchService:
             saved = catalog.people(), catalog.archives()
         people = PeopleAuthority(saved[0])
         archives = {normalize_name(name): a.id for a in saved[1] for name in archive_names(a)}
+        for cited in generations.load_cited_archives(path):  # archives not in the authority
+            archives.setdefault(normalize_name(cited), cited)
         generation = _Generation(number, Index(path), people, archives)
         if self._current is not None:
             # requests in flight may still read the old one: close it a little later

@@ -24,8 +24,11 @@ def test_real_authority(archives):
         name_ru="Архив Президента Российской Федерации",
         name_translit="Arkhiv Prezidenta Rossiiskoi Federatsii",
         city="Moscow",
-        abbreviations=("AP RF", "APRF", "АПРФ", "АП РФ", "Presidential Archive"),
+        abbreviations=("AP RF", "APRF", "АПРФ", "АП РФ", "Presidential Archive",
+                       "Presidential Archive of the Russian Federation",
+                       "Archive of the President RF"),
     )
+    assert archives.get("RGANI").former_names[:2] == ("TsKhSD", "ЦХСД")
 
 
 @pytest.mark.parametrize(
@@ -43,6 +46,12 @@ def test_real_authority(archives):
         ("ЦАМО", "TsAMO RF"),
         ("ГАРФ", "GARF"),
         ("RGANI", "RGANI"),
+        ("TsKhSD", "RGANI"),
+        ("Центр хранения современной документации", "RGANI"),
+        ("RTsKhIDNI", "RGASPI"),
+        ("Российский центр хранения и изучения документов новейшей истории", "RGASPI"),
+        ("Archive of the President, RF", "APRF"),
+        ("Архив внешней политики РФ", "AVP RF"),
         ("XYZ", None),
         ("", None),
     ],
