@@ -87,7 +87,7 @@ def cmd_check(args, config: Config) -> int:
         if missing:
             raise UserError(f"no such file: {', '.join(missing)}")
     collection = load_collection(config, only=only)
-    for problem in collection.problems:
+    for problem in sorted(collection.problems + collection.warnings, key=lambda p: (p.path, p.line)):
         print(problem)
     checked = len(only) if only else len(collection.records) + len(collection.skipped)
     if collection.problems:

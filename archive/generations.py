@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .records import Archive, Person, archive_from_dict, person_from_dict
 from .settings import Config
+from .vocabulary import Vocabulary, vocabulary_from_list
 
 AUTHORITIES_FILE = "authorities.json"
 STATE_TABLE = "meta"  # archive.catalog's key/value state table (a test checks they agree)
@@ -52,10 +53,13 @@ def sqlite_generation(database_url: str) -> int | None:
     return int(row[0]) if row else 0
 
 
-def save_authorities(folder: Path, people: Iterable[Person], archives: Iterable[Archive]) -> None:
+def save_authorities(folder: Path, people: Iterable[Person], archives: Iterable[Archive],
+                     places: Vocabulary | None = None, terms: Vocabulary | None = None) -> None:
     # in id order, as the catalog returns them (the order a PeopleAuthority is built in)
     data = {"people": [asdict(p) for p in sorted(people, key=lambda p: p.id)],
-            "archives": [asdict(a) for a in sorted(archives, key=lambda a: a.id)]}
+            "archives": [asdict(a) for a in sorted(archives, key=lambda a: a.id)],
+            "places": places.to_list() if places is not None else [],
+            "terms": terms.to_list() if terms is not None else []}
     scratch = folder / f".{AUTHORITIES_FILE}.{os.getpid()}.tmp"
     scratch.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     os.replace(scratch, folder / AUTHORITIES_FILE)  # never write into a hard-linked file
@@ -70,3 +74,13 @@ def load_authorities(folder: Path) -> tuple[list[Person], list[Archive]] | None:
         return None
     return ([person_from_dict(p) for p in data["people"]],
             [archive_from_dict(a) for a in data["archives"]])
+
+
+def load_vocabularies(folder: Path) -> tuple[Vocabulary, Vocabulary]:
+    """The place and term authorities a generation was built with (empty for a generation
+    written before they were saved with it)."""
+    try:
+        data = json.loads((folder / AUTHORITIES_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        data = {}
+    return vocabulary_from_list(data.get("places", [])), vocabulary_from_list(data.get("terms", []))
