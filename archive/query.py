@@ -61,6 +61,7 @@ class Term:
 class Phrase:
     words: tuple[str, ...]
     field: str | None = None
+    quoted: bool = _field(default=False, compare=False)  # typed in quotes (not thirty-eighth)
 
 
 @dataclass(frozen=True)
@@ -300,7 +301,9 @@ class _Parser:
             person = self.names.resolve_free(tok.text)
             if person is not None:
                 return person
-        return Phrase(words, tok.field) if len(words) > 1 else Term(words[0], tok.field, quoted=True)
+        if len(words) > 1:
+            return Phrase(words, tok.field, quoted=True)
+        return Term(words[0], tok.field, quoted=True)
 
     def word(self, tok: _Tok):
         text, fieldname = tok.text, tok.field
@@ -409,10 +412,11 @@ class _Names:
         while i < len(items):
             for size in range(min(MAX_NAME_WORDS, len(items) - i), 0, -1):
                 run = items[i:i + size]
-                if not all(isinstance(t, Term) and t.field is None and not t.prefix and not t.fuzzy
-                           and not t.quoted for t in run):
+                if not all(_plain(t) for t in run):
                     continue
-                typed = " ".join(t.text for t in run)
+                typed = " ".join(t.text if isinstance(t, Term) else " ".join(t.words) for t in run)
+                if size == 1 and isinstance(run[0], Phrase):
+                    continue  # a hyphenated word alone was looked up already
                 found = self.resolve_free(typed) if self.forms else None
                 found = found or self.expand_name(typed) or \
                     (self.expand_word(typed) if size == 1 else None)
@@ -440,6 +444,13 @@ class _Names:
                         for words in expansion.forms))
         self.labels[node] = typed
         return node
+
+
+def _plain(node) -> bool:
+    """A free word (or hyphenated words) typed without quotes, field, * or ~."""
+    if isinstance(node, Term):
+        return node.field is None and not node.prefix and not node.fuzzy and not node.quoted
+    return isinstance(node, Phrase) and node.field is None and not node.quoted
 
 
 _FORMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

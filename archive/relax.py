@@ -17,6 +17,37 @@ import numpy as np
 from . import query
 
 MIN_SHARE = 0.5  # a document must have at least half the weight the best one has
+FILL = 10  # a sentence-like query with fewer complete matches than this is completed
+SENTENCE = 3  # free words (or names) that make a query sentence-like
+
+
+def complete(index, parsed: query.Parsed, docs: np.ndarray, scores: np.ndarray | None, *,
+             scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """The engine's matches for `parsed`, with those that have most of its free words when no
+    document has all of them, or after the complete ones when a sentence-like query has fewer
+    than FILL complete matches; the note says which (added to parsed.notes)."""
+    if not relaxable(parsed):
+        return docs, scores
+    optional = sum(map(_optional, parsed.node.items))
+    if len(docs) and (len(docs) >= FILL or optional < SENTENCE):
+        return docs, scores
+    more, more_scores, note = match_most(index, parsed, scored=scored)
+    if not len(docs):
+        parsed.notes.append(note)
+        return more, more_scores
+    extra = ~np.isin(more, docs)
+    if not extra.any():
+        return docs, scores
+    words = note.split(": ", 1)[1].split("; ")[0]
+    parsed.notes.append(f"Only {len(docs)} document(s) contain all of: {words}; "
+                        f"after them, those with most of them.")
+    merged = np.concatenate([docs, more[extra]])
+    order = np.argsort(merged, kind="stable")
+    if not scored:
+        return merged[order], None
+    above = float(more_scores.max()) + 1 if len(more_scores) else 1.0
+    merged_scores = np.concatenate([scores + above, more_scores[extra]])
+    return merged[order], merged_scores[order]
 
 
 def relaxable(parsed: query.Parsed) -> bool:
@@ -67,6 +98,8 @@ def match_most(index, parsed: query.Parsed, *, scored: bool
 def _optional(node) -> bool:
     if isinstance(node, query.Term):
         return node.field is None and not node.quoted
+    if isinstance(node, query.Phrase):
+        return node.field is None and not node.quoted  # thirty-eighth, Il-sung
     if isinstance(node, query.Person):
         return not node.roles
     return isinstance(node, query.Or)

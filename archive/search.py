@@ -380,9 +380,7 @@ class SearchService:
         index = state.index
         columns = index.columns
         docs, scores = index.match(node, scored=sort == "relevance")
-        if not len(docs) and relax.relaxable(parsed):
-            docs, scores, note = relax.match_most(index, parsed, scored=sort == "relevance")
-            parsed.notes.append(note)
+        docs, scores = relax.complete(index, parsed, docs, scores, scored=sort == "relevance")
         base = np.zeros(columns.size, dtype=bool)
         base[docs] = True
         base &= columns.live
