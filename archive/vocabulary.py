@@ -69,7 +69,7 @@ class Vocabulary:
         self._forms: dict[str, str] = {}
         self._acronyms: dict[str, str] = {}
         for entry in entries:
-            for form in (entry.id, entry.name, *entry.native, *entry.variants):
+            for form in (entry.name, *entry.native, *entry.variants):  # not ids: "un", "usa"
                 self._forms.setdefault(normalize_name(form), entry.id)
             for form in entry.acronyms:
                 self._acronyms.setdefault(acronym_key(form), entry.id)
