@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from . import lemmas
 from .catalog import Catalog
 from .documents import KnownFile, load_collection
 from .generations import index_path, save_authorities
@@ -83,7 +84,7 @@ class BuildLock:
 
 def authority_hash(config: Config) -> str:
     digest = hashlib.sha256(INDEX_FORMAT.encode())
-    for name in ("people.yaml", "archives.yaml"):
+    for name in ("people.yaml", "archives.yaml", "places.yaml", "terms.yaml"):
         path = config.authority_dir / name
         digest.update(path.read_bytes() if path.exists() else b"")
     return digest.hexdigest()
@@ -161,8 +162,10 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
              for ref in record.archive_refs}
     if not full:
         cited.update(catalog.cited_archives())
-    save_authorities(scratch, collection.people, collection.archives,
-                     [name for name in cited if name not in collection.archives])
+    save_authorities(scratch, collection.people, collection.archives, collection.places,
+                     collection.terms,
+                     cited_archives=[name for name in cited if name not in collection.archives])
+    lemmas.save(scratch)  # kept from the copied generation when it is current
     os.rename(scratch, target)
     progress("catalog", 0, 0)
     catalog.apply(

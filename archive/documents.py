@@ -24,6 +24,7 @@ from .records import DocumentSet, Problem, Record
 from .refs import unknown_archive_note
 from .sets import load_sets
 from .settings import Config
+from .vocabulary import Vocabulary, load_vocabularies, unknown_place
 from .yamlnodes import error_line, error_text, load_located
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -60,7 +61,9 @@ class Collection:
     skipped: list[str] = field(default_factory=list)  # paths of invalid documents
     # relative path -> (mtime_ns, size) of every file read this time (for the next build)
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
-    # what is valid but worth a look (an archive not in the authority); never blocks a build
+    places: Vocabulary | None = None
+    terms: Vocabulary | None = None
+    # what is valid but worth a look (an unknown archive or place); never blocks a build
     warnings: list[Problem] = field(default_factory=list)
 
     @property
@@ -125,8 +128,11 @@ def load_collection(config: Config, *, only: Iterable[Path] | None = None,
     modification time have not changed: such files come back as their KnownFile.
     """
     people, archives, problems = load_authorities(config)
-    if people is None or archives is None:
-        return Collection({}, problems, people, archives)
+    places, terms, messages = load_vocabularies(config.authority_dir,
+                                                people.forms() if people else None)
+    problems += [_problem_from_message(m, "places") for m in messages]
+    if people is None or archives is None or places is None or terms is None:
+        return Collection({}, problems, people, archives, places=places, terms=terms)
     documents_dir = config.documents_dir
     files = document_files(documents_dir)
     selected = None if only is None else {p.resolve() for p in only}
@@ -175,7 +181,10 @@ def load_collection(config: Config, *, only: Iterable[Path] | None = None,
         [r for r in records.values() if isinstance(r, Record)
          and (selected is None or (documents_dir / r.path).resolve() in selected)],
         archives, documents_dir)
-    return Collection(records, problems, people, archives, sets, skipped, stats, warnings)
+    warnings += _place_warnings(records, places, documents_dir, selected)
+    warnings.sort(key=lambda p: (p.path, p.line))
+    return Collection(records, problems, people, archives, sets, skipped, stats, places, terms,
+                      warnings)
 
 
 def unknown_archive_warnings(records: Iterable[Record], archives: ArchiveAuthority,
@@ -300,6 +309,25 @@ def _check_links(records: dict[str, Record | KnownFile], documents_dir: Path,
             problems.append(Problem(_display(documents_dir / record.path, documents_dir),
                                     line, "replies_to", message))
     return problems
+
+
+def _place_warnings(records: dict[str, Record | KnownFile], places: Vocabulary,
+                    documents_dir: Path, selected: set[Path] | None) -> list[Problem]:
+    warnings = []
+    if not len(places):
+        return warnings
+    for record in records.values():
+        if not isinstance(record, Record):
+            continue
+        path = documents_dir / record.path
+        if selected is not None and path.resolve() not in selected:
+            continue
+        for key in ("place_from", "place_to"):
+            message = unknown_place(getattr(record, key) or "", places)
+            if message:
+                warnings.append(Problem(_display(path, documents_dir), _key_line(path, key), key,
+                                        message))
+    return warnings
 
 
 def _key_line(path: Path, key: str) -> int:

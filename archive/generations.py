@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .records import Archive, Person, archive_from_dict, person_from_dict
 from .settings import Config
+from .vocabulary import Vocabulary, vocabulary_from_list
 
 AUTHORITIES_FILE = "authorities.json"
 STATE_TABLE = "meta"  # archive.catalog's key/value state table (a test checks they agree)
@@ -53,24 +54,33 @@ def sqlite_generation(database_url: str) -> int | None:
 
 
 def save_authorities(folder: Path, people: Iterable[Person], archives: Iterable[Archive],
+                     places: Vocabulary | None = None, terms: Vocabulary | None = None,
                      cited_archives: Iterable[str] = ()) -> None:
     """`cited_archives`: the archives references cite that the authority does not know, as
     cited (so that `archive:GANO` finds them)."""
     # in id order, as the catalog returns them (the order a PeopleAuthority is built in)
     data = {"people": [asdict(p) for p in sorted(people, key=lambda p: p.id)],
             "archives": [asdict(a) for a in sorted(archives, key=lambda a: a.id)],
-            "cited_archives": sorted(set(cited_archives))}
+            "cited_archives": sorted(set(cited_archives)),
+            "places": places.to_list() if places is not None else [],
+            "terms": terms.to_list() if terms is not None else []}
     scratch = folder / f".{AUTHORITIES_FILE}.{os.getpid()}.tmp"
     scratch.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     os.replace(scratch, folder / AUTHORITIES_FILE)  # never write into a hard-linked file
 
 
+def _saved(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / AUTHORITIES_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+
 def load_authorities(folder: Path) -> tuple[list[Person], list[Archive]] | None:
     """The authorities a generation was built with; None for a generation written before they
     were saved with it (ask the catalog)."""
-    try:
-        data = json.loads((folder / AUTHORITIES_FILE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    data = _saved(folder)
+    if data is None:
         return None
     return ([person_from_dict(p) for p in data["people"]],
             [archive_from_dict(a) for a in data["archives"]])
@@ -78,8 +88,11 @@ def load_authorities(folder: Path) -> tuple[list[Person], list[Archive]] | None:
 
 def load_cited_archives(folder: Path) -> list[str]:
     """The archives not in the authority that the generation's references cite, as cited."""
-    try:
-        data = json.loads((folder / AUTHORITIES_FILE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return []
-    return list(data.get("cited_archives", ()))
+    return list((_saved(folder) or {}).get("cited_archives", ()))
+
+
+def load_vocabularies(folder: Path) -> tuple[Vocabulary, Vocabulary]:
+    """The place and term authorities a generation was built with (empty for a generation
+    written before they were saved with it)."""
+    data = _saved(folder) or {}
+    return vocabulary_from_list(data.get("places", [])), vocabulary_from_list(data.get("terms", []))

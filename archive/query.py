@@ -11,7 +11,10 @@
 
 Names: a word or run of words that is a form in the name authority (Vishinsky, Вышинский,
 Filippov, "Feng Xi", a unique family name such as Kim) also finds that person's documents as
-sender, recipient, via or copy recipient; `notes` says how the query was understood.
+sender, recipient, via or copy recipient; a free word or run of words that names a place, body or
+term (Mukden, CCP, "North Korean army") is also searched as all its other names, and a word as its
+irregular forms (sent, send) (archive.expansion); a quoted word or phrase is searched as typed.
+`notes` says how the query was understood.
 Every mistake raises SearchError with a sentence the user can act on.
 """
 
@@ -22,8 +25,10 @@ import difflib
 import re
 import weakref
 from dataclasses import dataclass, field
+from dataclasses import field as _field  # Term has a `field` of its own
 from datetime import date
 
+from .expansion import Expander
 from .people import PeopleAuthority, normalize_name
 from .records import DOCUMENT_TYPES
 
@@ -49,12 +54,14 @@ class Term:
     field: str | None = None  # None: title, text, subjects and names
     prefix: bool = False
     fuzzy: int = 0
+    quoted: bool = _field(default=False, compare=False)  # typed in quotes: searched as typed
 
 
 @dataclass(frozen=True)
 class Phrase:
     words: tuple[str, ...]
     field: str | None = None
+    quoted: bool = _field(default=False, compare=False)  # typed in quotes (not thirty-eighth)
 
 
 @dataclass(frozen=True)
@@ -106,11 +113,14 @@ class Parsed:
     node: object
     notes: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # positive free words, for "did you mean"
+    strict: bool = False  # an explicit AND: every word must match (no relaxing)
+    labels: dict = field(default_factory=dict)  # expanded node -> the words typed for it
 
 
 # -- lexing ----------------------------------------------------------------------------------
 
 _TOKEN = re.compile(r'\s+|\(|\)|"|[^\s()"]+')
+_WORD_TOKEN = re.compile(r'[^\s()"]+(?:\(\w\)(?=[\s)]|$))?')  # VKP(b), ВКП(б): one word
 
 
 @dataclass
@@ -145,7 +155,7 @@ def _lex(q: str) -> list[_Tok]:
             continue
         if pending_field:
             raise SearchError(f"{pending_field}: needs a value, e.g. {_example(pending_field)}")
-        match = re.compile(r'[^\s()"]+').match(q, i)
+        match = _WORD_TOKEN.match(q, i)
         word = match.group()
         i = match.end()
         if word in ("AND", "OR", "NOT"):
@@ -236,6 +246,7 @@ class _Parser:
                 break
             if tok.kind == "op" and tok.text == "AND":
                 self.take()
+                self.names.strict = True
                 if not items or self._at_end_of_group() or self.peek().text == "OR":
                     raise SearchError("AND needs a term on both sides")
                 continue
@@ -290,7 +301,9 @@ class _Parser:
             person = self.names.resolve_free(tok.text)
             if person is not None:
                 return person
-        return Phrase(words, tok.field) if len(words) > 1 else Term(words[0], tok.field)
+        if len(words) > 1:
+            return Phrase(words, tok.field, quoted=True)
+        return Term(words[0], tok.field, quoted=True)
 
     def word(self, tok: _Tok):
         text, fieldname = tok.text, tok.field
@@ -316,7 +329,8 @@ class _Parser:
         if not words:
             raise SearchError(f'"{tok.text}" has no letters or digits to search for')
         if len(words) > 1 and not (prefix or fuzzy):
-            return Phrase(words, fieldname)  # Il-sung, 1950-05-14, No.8600
+            named = self.names.expand_name(text) if fieldname is None else None
+            return named or Phrase(words, fieldname)  # Il-sung, 1950-05-14, No.8600
         return Term(words[-1] if prefix else "".join(words), fieldname, bool(prefix), fuzzy)
 
     def exact(self, fieldname: str, value: str):
@@ -347,8 +361,11 @@ _WORDS = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 class _Names:
     """Resolves runs of free words to people and records how each was understood."""
 
-    def __init__(self, people: PeopleAuthority | None):
+    def __init__(self, people: PeopleAuthority | None, expander: Expander | None = None):
         self.people = people
+        self.expander = expander or Expander()
+        self.strict = False
+        self.labels: dict = {}
         self.notes: list[str] = []
         self.forms, self.family_forms = _name_forms(people) if people else ({}, {})
 
@@ -385,26 +402,55 @@ class _Names:
             self.notes.append(text)
 
     def group(self, items: list) -> list:
-        """Replace runs of plain free words that form a known name by one Person node."""
-        if not self.forms:
+        """Replace runs of plain free words that form a known name by one Person node, or by
+        all the forms of the place, body or term they name; a lone word also meets the
+        irregular forms of its lemma."""
+        if not self.forms and not self.expander:
             return items
         out: list = []
         i = 0
         while i < len(items):
             for size in range(min(MAX_NAME_WORDS, len(items) - i), 0, -1):
                 run = items[i:i + size]
-                if not all(isinstance(t, Term) and t.field is None and not t.prefix and not t.fuzzy
-                           for t in run):
+                if not all(_plain(t) for t in run):
                     continue
-                person = self.resolve_free(" ".join(t.text for t in run))
-                if person is not None:
-                    out.append(person)
+                typed = " ".join(t.text if isinstance(t, Term) else " ".join(t.words) for t in run)
+                if size == 1 and isinstance(run[0], Phrase):
+                    continue  # a hyphenated word alone was looked up already
+                found = self.resolve_free(typed) if self.forms else None
+                found = found or self.expand_name(typed) or \
+                    (self.expand_word(typed) if size == 1 else None)
+                if found is not None:
+                    out.append(found)
                     i += size
                     break
             else:
                 out.append(items[i])
                 i += 1
         return out
+
+    def expand_name(self, typed: str) -> Or | None:
+        return self._node(self.expander.name(typed), typed)
+
+    def expand_word(self, typed: str) -> Or | None:
+        return self._node(self.expander.word(typed), typed)
+
+    def _node(self, expansion, typed: str) -> Or | None:
+        if expansion is None:
+            return None
+        if expansion.note not in self.notes:
+            self.notes.append(expansion.note)
+        node = Or(tuple(Phrase(words) if len(words) > 1 else Term(words[0])
+                        for words in expansion.forms))
+        self.labels[node] = typed
+        return node
+
+
+def _plain(node) -> bool:
+    """A free word (or hyphenated words) typed without quotes, field, * or ~."""
+    if isinstance(node, Term):
+        return node.field is None and not node.prefix and not node.fuzzy and not node.quoted
+    return isinstance(node, Phrase) and node.field is None and not node.quoted
 
 
 _FORMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -467,19 +513,21 @@ def _date_range(text: str) -> DateRange:
 # -- entry point -----------------------------------------------------------------------------
 
 def parse(q: str, people: PeopleAuthority | None = None,
-          archives: dict[str, str] | None = None) -> Parsed:
+          archives: dict[str, str] | None = None, expander: Expander | None = None) -> Parsed:
     """Parse a query; raises SearchError with a readable message.
 
-    `archives` maps normalised archive names and abbreviations to archive ids.
+    `archives` maps normalised archive names and abbreviations to archive ids; `expander` knows
+    the places, bodies, terms and irregular forms that free words are also searched as.
     """
     q = q.strip()
     if len(q) > MAX_LENGTH:
         raise SearchError(f"the query is too long ({len(q)} characters; at most {MAX_LENGTH})")
     if not q:
         return Parsed(All())
-    names = _Names(people)
+    names = _Names(people, expander)
     node = _Parser(_lex(q), names, archives or {}).parse()
-    return Parsed(_simplify(node), names.notes, _free_words(node))
+    return Parsed(_simplify(node), names.notes, _free_words(node, names.labels), names.strict,
+                  names.labels)
 
 
 def _simplify(node):
@@ -493,9 +541,11 @@ def _simplify(node):
     return node
 
 
-def _free_words(node) -> list[str]:
+def _free_words(node, labels: dict) -> list[str]:
     if isinstance(node, Term) and node.field in (None, "text", "title") and not (node.prefix or node.fuzzy):
         return [node.text]
+    if node in labels:  # an expanded name or word: its typed word, not every form
+        return [labels[node]] if " " not in labels[node] else []
     if isinstance(node, And | Or):
-        return [w for i in node.items for w in _free_words(i)]
+        return [w for i in node.items for w in _free_words(i, labels)]
     return []

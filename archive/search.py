@@ -20,12 +20,14 @@ from datetime import date
 
 import numpy as np
 
-from . import analysis, facets, generations, query
+from . import analysis, facets, generations, lemmas, query, relax
 from .archives import archive_names
+from .expansion import Expander
 from .people import PeopleAuthority, normalize_name
 from .query import SearchError
 from .settings import Config
 from .snippets import Marker, highlight, opening
+from .vocabulary import Vocabulary
 
 __all__ = ["FACETS", "SORTS", "SearchError", "SearchUnavailable", "SearchRequest", "Name", "Hit",
            "FacetBucket", "SearchResult", "SearchService"]
@@ -241,6 +243,13 @@ class _Generation:
     index: object  # whoosh_backend.Index
     people: PeopleAuthority
     archives: dict[str, str]  # normalised archive name -> id
+    places: Vocabulary | None = None
+    terms: Vocabulary | None = None
+    lemmas: lemmas.Lemmas | None = None
+
+    def parse(self, q: str) -> query.Parsed:
+        return query.parse(q, self.people, self.archives,
+                           Expander(self.places, self.terms, self.lemmas))
 
 
 class SearchService:
@@ -296,7 +305,9 @@ class SearchService:
         archives = {normalize_name(name): a.id for a in saved[1] for name in archive_names(a)}
         for cited in generations.load_cited_archives(path):  # archives not in the authority
             archives.setdefault(normalize_name(cited), cited)
-        generation = _Generation(number, Index(path), people, archives)
+        places, terms = generations.load_vocabularies(path)
+        generation = _Generation(number, Index(path), people, archives, places, terms,
+                                 lemmas.load(path))
         if self._current is not None:
             # requests in flight may still read the old one: close it a little later
             self._retired.append((now, self._current.index))
@@ -370,7 +381,7 @@ class SearchService:
     def _run(self, state: _Generation, request: SearchRequest, limit: int | None = None):
         """Parse, match, filter and count; the matches in sort order (only the first `limit`
         of them in order, and perhaps a few more, when `limit` is given)."""
-        parsed = query.parse(request.q, state.people, state.archives)
+        parsed = state.parse(request.q)
         node, start, end = _split_dates(parsed.node, *request.date_range())
         parsed.node = node
         has_query = not isinstance(node, query.All)
@@ -380,6 +391,7 @@ class SearchService:
         index = state.index
         columns = index.columns
         docs, scores = index.match(node, scored=sort == "relevance")
+        docs, scores = relax.complete(index, parsed, docs, scores, scored=sort == "relevance")
         base = np.zeros(columns.size, dtype=bool)
         base[docs] = True
         base &= columns.live
