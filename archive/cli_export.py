@@ -99,8 +99,10 @@ def cmd_export(args, config) -> int:
 
 
 def _search_request(args, config, context):
+    from dataclasses import replace
+
     from .people import normalize_name
-    from .search import SearchError, SearchRequest, SearchService
+    from .search import SearchError, SearchRequest, SearchService, SearchTimeout
 
     forms = {normalize_name(f): p.id for p in context.people.values() for f in (p.id, *p.all_forms())}
     params: dict[str, list[str]] = {"q": [args.query]}
@@ -112,11 +114,16 @@ def _search_request(args, config, context):
     for key in ("date_from", "date_to", "sort"):
         if getattr(args, key):
             params[key] = [getattr(args, key)]
+    service = SearchService(config)
     try:
         request = SearchRequest.from_params(params)
-    except SearchError as error:
+        # Run the query once before writing, so that a malformed or too costly one is a sentence
+        # (as the web export does), not a traceback in the middle of the file.
+        service.search(replace(request, page=1, page_size=1))
+    except (SearchError, SearchTimeout) as error:
+        service.close()
         raise UserError(str(error)) from None
-    return SearchService(config), request
+    return service, request
 
 
 def _write(output: Path, chunks) -> None:

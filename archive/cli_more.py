@@ -28,7 +28,7 @@ def add_commands(commands) -> None:
 
 def cmd_search(args, config) -> int:
     from .cli import UserError
-    from .search import SearchError, SearchRequest, SearchService, SearchUnavailable
+    from .search import SearchError, SearchRequest, SearchService, SearchTimeout, SearchUnavailable
 
     service = SearchService(config)
     try:
@@ -41,7 +41,7 @@ def cmd_search(args, config) -> int:
                                 date_to=args.date_to, sort=args.sort, page=args.page,
                                 page_size=args.limit)
         result = service.search(request)
-    except (SearchError, SearchUnavailable) as error:
+    except (SearchError, SearchTimeout, SearchUnavailable) as error:
         raise UserError(str(error)) from None
     finally:
         service.close()

@@ -20,15 +20,16 @@ from datetime import date
 
 import numpy as np
 
-from . import analysis, facets, generations, query
+from . import analysis, deadline, facets, generations, query
 from .archives import archive_names
+from .deadline import SearchTimeout
 from .people import PeopleAuthority, normalize_name
 from .query import SearchError
 from .settings import Config
 from .snippets import Marker, highlight, opening
 
-__all__ = ["FACETS", "SORTS", "SearchError", "SearchUnavailable", "SearchRequest", "Name", "Hit",
-           "FacetBucket", "SearchResult", "SearchService"]
+__all__ = ["FACETS", "SORTS", "SearchError", "SearchTimeout", "SearchUnavailable", "SearchRequest",
+           "Name", "Hit", "FacetBucket", "SearchResult", "SearchService"]
 
 FACETS = facets.FACETS
 SORTS = ("relevance", "date", "-date")  # "date" = ascending, "-date" = descending
@@ -324,7 +325,8 @@ class SearchService:
     # searching
 
     def search(self, request: SearchRequest) -> SearchResult:
-        """Raises SearchError for a malformed query or parameter, SearchUnavailable without an index."""
+        """Raises SearchError for a malformed query or parameter, SearchUnavailable without an index,
+        SearchTimeout when the search runs past the deadline (ARCHIVE_SEARCH_DEADLINE)."""
         request.validate()
         request = request.normalized()
         state = self._state()
@@ -333,7 +335,8 @@ class SearchService:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        result = self._search(state, request)
+        with deadline.within(self.config.search_deadline):
+            result = self._search(state, request)
         with self._lock:
             self._cache[key] = result
             while len(self._cache) > self._cache_size:
@@ -348,7 +351,9 @@ class SearchService:
         page_docs = ordered[start:start + request.page_size]
         page_scores = scores[start:start + request.page_size] if scores is not None else None
         hits = self._hits(state, page_docs, page_scores, parsed.node)
+        deadline.check()
         suggestions = self._suggestions(state, request, parsed, total)
+        deadline.check()
         return SearchResult(
             hits=hits, total=total, page=request.page, page_size=request.page_size,
             facets=self._facets(state, request, counts), sort=sort,
@@ -359,6 +364,7 @@ class SearchService:
     def _run(self, state: _Generation, request: SearchRequest, limit: int | None = None):
         """Parse, match, filter and count; the matches in sort order (only the first `limit`
         of them in order, and perhaps a few more, when `limit` is given)."""
+        deadline.check()
         parsed = query.parse(request.q, state.people, state.archives)
         node, start, end = _split_dates(parsed.node, *request.date_range())
         parsed.node = node
@@ -369,6 +375,7 @@ class SearchService:
         index = state.index
         columns = index.columns
         docs, scores = index.match(node, scored=sort == "relevance")
+        deadline.check()
         base = np.zeros(columns.size, dtype=bool)
         base[docs] = True
         base &= columns.live
@@ -395,7 +402,8 @@ class SearchService:
         """Every matching id in the request's sort order, ignoring paging (for exports)."""
         request.validate()
         state = self._state()
-        _, _, _, ordered, _, _ = self._run(state, request.normalized())
+        with deadline.within(self.config.search_deadline):
+            _, _, _, ordered, _, _ = self._run(state, request.normalized())
         ids = state.index.columns.ids
         for start in range(0, len(ordered), 1000):
             yield from (str(i) for i in ids[ordered[start:start + 1000]])
@@ -427,6 +435,7 @@ class SearchService:
         columns = state.index.columns
         hits = []
         for i, (docnum, stored) in enumerate(zip(docs, state.index.stored(docs), strict=True)):
+            deadline.check()
             snippet = highlight(stored.get("text", ""), *marks, memo=memo) or \
                 highlight(stored.get("title", ""), *marks, whole=True, memo=memo)
             hits.append(Hit(
@@ -480,6 +489,7 @@ class SearchService:
         index = state.index
         replacements: dict[str, str] = {}
         for word in dict.fromkeys(parsed.words):
+            deadline.check()
             frequency = index.frequency(word)
             if frequency > 2:
                 continue
