@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from math import log
 from typing import Protocol
@@ -226,13 +226,20 @@ class _Evaluator:
             candidates = np.intersect1d(candidates, p.docs, assume_unique=True)
             if not len(candidates):
                 return self.nothing()
-        docs = phrase_docs([self.source.positions(field, t) for t in terms], candidates)
+        docs = phrase_docs(self._positions(field, terms), candidates)
         if not self.scored:
             return docs, None
         scores = np.zeros(len(docs))
         for term, p in zip(terms, lists, strict=True):
             scores += self.scores(field, term, p, 1.0)[np.searchsorted(p.docs, docs)]
         return docs, scores
+
+    def _positions(self, field: str, terms: list[str]) -> Iterator[Positions]:
+        """Each term's occurrences, read only when the phrase still has candidates (a phrase of
+        common words that never stand together stops after its first few)."""
+        for term in terms:
+            deadline.check()
+            yield self.source.positions(field, term)
 
     def dates(self, node: q.DateRange) -> Match:
         starts, ends = self.source.date_columns()
@@ -324,19 +331,24 @@ def words_of(text: str) -> list[str]:
     return [m.group() for m in analysis._WORD.finditer(text)]
 
 
-def phrase_docs(occurrences: list[Positions], candidates: np.ndarray) -> np.ndarray:
+def phrase_docs(occurrences: Iterable[Positions], candidates: np.ndarray) -> np.ndarray:
     """The candidates (sorted) in which the k-th term occurs at position start + k.
 
     With keys doc << 32 | position, "the k-th term at start + k" is "its key minus k equals the
-    first term's key": sorted arrays intersected by binary search, no per-document work.
+    first term's key": sorted arrays intersected by binary search, no per-document work. The
+    terms' occurrences are taken one at a time, and no more once no start is left.
     """
-    keys = occurrences[0].keys
+    terms = iter(occurrences)
+    keys = next(terms).keys
     if len(candidates) < len(keys) // 4:  # few candidates: drop the others' occurrences first
         keys = keys[_contains(candidates.astype(np.int64), keys >> 32)]
-    for k, found in enumerate(occurrences[1:], start=1):
-        if not len(keys):
+    k = 1
+    while len(keys):
+        found = next(terms, None)
+        if found is None:
             break
         keys = keys[_contains(found.keys - k, keys)]
+        k += 1
     docs = np.unique((keys >> 32).astype(np.int32))
     return docs[_contains(candidates.astype(np.int32), docs)]
 

@@ -36,6 +36,7 @@ SORTS = ("relevance", "date", "-date")  # "date" = ascending, "-date" = descendi
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 FACET_LIMIT = 50  # buckets per facet (selected values are always shown)
+SUGGESTED_WORDS = 8  # rare words of a query that "did you mean" looks at (each reads a letter's words)
 LANGUAGES = {"ru": "Russian", "zh": "Chinese", "ko": "Korean", "en": "English", "de": "German",
              "fr": "French", "ja": "Japanese"}
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -488,11 +489,15 @@ class SearchService:
             return []
         index = state.index
         replacements: dict[str, str] = {}
+        rare = 0
         for word in dict.fromkeys(parsed.words):
             deadline.check()
             frequency = index.frequency(word)
             if frequency > 2:
                 continue
+            rare += 1
+            if rare > SUGGESTED_WORDS:
+                break
             better = _name_suggestion(state.people, word)
             if better is None:
                 candidates = [w for w, n in index.similar_words(word) if n > frequency]
