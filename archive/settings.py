@@ -32,8 +32,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ARCHIVE_SEARCH_DEADLINE",
         "2",
-        "Seconds a search may run before it stops with an error (API: 503) instead of occupying "
-        "a worker; checked between its stages. 0 means no deadline.",
+        "Seconds of CPU time a search may use before it stops with an error (API: 503) instead "
+        "of occupying a worker; checked between its stages. 0 means no deadline.",
     ),
 )
 
