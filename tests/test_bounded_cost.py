@@ -222,10 +222,13 @@ def test_a_late_search_in_the_cli(built_archive, monkeypatch, capsys, command):
 
 
 @pytest.mark.parametrize("value", ["-1", "soon", "inf", "nan"])
-def test_the_deadline_setting_is_checked(value):
+def test_the_deadline_setting_is_checked(value, monkeypatch, capsys):
     from archive.settings import load_config
 
+    message = f'ARCHIVE_SEARCH_DEADLINE: expected a number of seconds (0 for none), got "{value}"'
     with pytest.raises(ValueError) as error:
         load_config(env={"ARCHIVE_SEARCH_DEADLINE": value})
-    assert str(error.value) == ("ARCHIVE_SEARCH_DEADLINE: expected a number of seconds (0 for none), "
-                                f'got "{value}"')
+    assert str(error.value) == message
+    monkeypatch.setenv("ARCHIVE_SEARCH_DEADLINE", value)
+    assert main(["search", "Stalin"]) == 2
+    assert capsys.readouterr().err == f"archive: {message}\n"
