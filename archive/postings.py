@@ -18,17 +18,21 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from math import log
 from typing import Protocol
 
 import numpy as np
 
-from . import analysis
+from . import analysis, deadline
 from . import query as q
 
 B, K1 = 0.75, 1.2
+# Index words that the prefix (word*) and fuzzy (word~) terms of one query may stand for in all:
+# each is a posting list to read (~0.1-1 ms when not cached), so a query of many short prefixes
+# would otherwise read thousands (#14).
+MAX_EXPANSIONS = 300
 EMPTY = np.zeros(0, dtype=np.int32)
 
 
@@ -108,7 +112,8 @@ class Source(Protocol):
     def scorable(self, field: str) -> bool: ...
     def lengths(self, field: str) -> np.ndarray: ...  # float64 by document number
     def avg_length(self, field: str) -> float: ...
-    def expand(self, field: str, word: str, fuzzy: int) -> list[str]: ...  # prefix when fuzzy=0
+    # a field's words starting with `word` (fuzzy=0) or within `fuzzy` edits; at most `limit`
+    def expand(self, field: str, word: str, fuzzy: int, limit: int) -> list[str]: ...
     def positions(self, field: str, term: str) -> Positions: ...
     def date_columns(self) -> tuple[np.ndarray, np.ndarray]: ...
 
@@ -116,20 +121,27 @@ class Source(Protocol):
 Match = tuple[np.ndarray, np.ndarray | None]  # sorted docnums, their scores (or None)
 
 
-def match(source: Source, node, *, scored: bool) -> Match:
-    """Document numbers matching a query tree (sorted), and their scores when `scored`."""
-    return _Evaluator(source, scored).node(node)
+def match(source: Source, node, *, scored: bool, max_expansions: int = MAX_EXPANSIONS) -> Match:
+    """Document numbers matching a query tree (sorted), and their scores when `scored`.
+
+    Raises SearchError when the prefix and fuzzy terms stand for more than `max_expansions`
+    index words, and deadline.SearchTimeout when the request's time runs out.
+    """
+    return _Evaluator(source, scored, max_expansions).node(node)
 
 
 class _Evaluator:
-    def __init__(self, source: Source, scored: bool):
+    def __init__(self, source: Source, scored: bool, max_expansions: int = MAX_EXPANSIONS):
         self.source = source
         self.scored = scored
         self.fields = source.default_fields
+        self.expansions_left = max_expansions
+        self.max_expansions = max_expansions
 
     # nodes
 
     def node(self, node) -> Match:
+        deadline.check()
         if isinstance(node, q.All):
             return self.every()
         if isinstance(node, q.And):
@@ -170,16 +182,24 @@ class _Evaluator:
             word = analysis.fold(node.text)
             target = "spell" if set(fields) & {"text", "names", "subject"} or not node.field \
                 else fields[0]
-            words = self.source.expand(target, word, node.fuzzy)
+            words = self.source.expand(target, word, node.fuzzy, self.expansions_left + 1)
+            alone = self.expansions_left == self.max_expansions
+            self.expansions_left -= len(words)
+            if self.expansions_left < 0:
+                raise q.SearchError(_too_many_expansions(node, self.max_expansions, alone))
             if len(words) == 1:  # Whoosh scores a lone expansion as a plain term
                 return self.scored_term(target, words[0])
             # several: Whoosh's constant score (1.0) for any of them
-            inner = _Evaluator(self.source, False)
-            docs, _ = inner.union([inner.scored_term(target, w) for w in words])
+            inner = _Evaluator(self.source, False, 0)
+            docs, _ = inner.union([inner.checked_term(target, w) for w in words])
             return docs, (np.ones(len(docs)) if self.scored else None)
         terms = analysis.word_terms(node.text)
         return self.union([self.scored_term(f, t, self.fields.get(f, 1.0))
                            for f in fields for t in terms])
+
+    def checked_term(self, field: str, term: str) -> Match:
+        deadline.check()  # one posting list of up to MAX_EXPANSIONS to read
+        return self.scored_term(field, term)
 
     def keyword(self, field: str, value: str) -> Match:
         return self.scored_term(field, value)
@@ -206,13 +226,20 @@ class _Evaluator:
             candidates = np.intersect1d(candidates, p.docs, assume_unique=True)
             if not len(candidates):
                 return self.nothing()
-        docs = phrase_docs([self.source.positions(field, t) for t in terms], candidates)
+        docs = phrase_docs(self._positions(field, terms), candidates)
         if not self.scored:
             return docs, None
         scores = np.zeros(len(docs))
         for term, p in zip(terms, lists, strict=True):
             scores += self.scores(field, term, p, 1.0)[np.searchsorted(p.docs, docs)]
         return docs, scores
+
+    def _positions(self, field: str, terms: list[str]) -> Iterator[Positions]:
+        """Each term's occurrences, read only when the phrase still has candidates (a phrase of
+        common words that never stand together stops after its first few)."""
+        for term in terms:
+            deadline.check()
+            yield self.source.positions(field, term)
 
     def dates(self, node: q.DateRange) -> Match:
         starts, ends = self.source.date_columns()
@@ -292,23 +319,36 @@ class _Evaluator:
         return base[0][keep], (base[1][keep] if base[1] is not None else None)
 
 
+def _too_many_expansions(node: q.Term, limit: int, alone: bool) -> str:
+    typed = f"{node.text}*" if node.prefix else f"{node.text}~{node.fuzzy}"
+    if alone:
+        return f'"{typed}" stands for more than {limit} words of the index; use more letters'
+    return (f'"{typed}" and the other prefix and fuzzy terms of the query stand for more than '
+            f"{limit} words of the index; use fewer of them, or more letters")
+
+
 def words_of(text: str) -> list[str]:
     return [m.group() for m in analysis._WORD.finditer(text)]
 
 
-def phrase_docs(occurrences: list[Positions], candidates: np.ndarray) -> np.ndarray:
+def phrase_docs(occurrences: Iterable[Positions], candidates: np.ndarray) -> np.ndarray:
     """The candidates (sorted) in which the k-th term occurs at position start + k.
 
     With keys doc << 32 | position, "the k-th term at start + k" is "its key minus k equals the
-    first term's key": sorted arrays intersected by binary search, no per-document work.
+    first term's key": sorted arrays intersected by binary search, no per-document work. The
+    terms' occurrences are taken one at a time, and no more once no start is left.
     """
-    keys = occurrences[0].keys
+    terms = iter(occurrences)
+    keys = next(terms).keys
     if len(candidates) < len(keys) // 4:  # few candidates: drop the others' occurrences first
         keys = keys[_contains(candidates.astype(np.int64), keys >> 32)]
-    for k, found in enumerate(occurrences[1:], start=1):
-        if not len(keys):
+    k = 1
+    while len(keys):
+        found = next(terms, None)
+        if found is None:
             break
         keys = keys[_contains(found.keys - k, keys)]
+        k += 1
     docs = np.unique((keys >> 32).astype(np.int32))
     return docs[_contains(candidates.astype(np.int32), docs)]
 

@@ -37,9 +37,13 @@ class SearchError(ValueError):
     """A readable message for the user (an HTTP 400 in the API)."""
 
 
-MAX_LENGTH = 1000
-MAX_DEPTH = 8
-MAX_CLAUSES = 40
+# Bounds on what one query may ask for, so that no query costs a worker more than a moment.
+MAX_LENGTH = 1000  # characters of the whole query
+MAX_DEPTH = 8  # nested parentheses
+MAX_CLAUSES = 40  # terms, phrases, names and field values
+MAX_WORDS = 60  # words in all, each word of a phrase counted
+MAX_WORD_LENGTH = 64  # characters of one word: edit distances (did you mean, word~) grow with it
+MAX_EXPANDING = 10  # prefix (word*) and fuzzy (word~) terms: each stands for many index words
 FIELDS = ("title", "text", "sender", "recipient", "via", "archive", "fond", "type", "language",
           "subject", "number", "date")
 PEOPLE_FIELDS = ("sender", "recipient", "via")
@@ -210,6 +214,8 @@ class _Parser:
         self.i = 0
         self.depth = 0
         self.clauses = 0
+        self.words = 0
+        self.expanding = 0
         self.names = resolver
         self.archives = archives
 
@@ -283,6 +289,10 @@ class _Parser:
         self.clauses += 1
         if self.clauses > MAX_CLAUSES:
             raise SearchError(f"the query has too many terms (at most {MAX_CLAUSES})")
+        self.words += max(1, len(_WORDS.findall(tok.text)))
+        if self.words > MAX_WORDS:
+            raise SearchError(f"the query has too many words (at most {MAX_WORDS}, "
+                              "counting each word of a phrase)")
         if tok.kind == "phrase":
             return self.phrase(tok)
         return self.word(tok)
@@ -325,6 +335,11 @@ class _Parser:
                 fuzzy = int(fuzzy_match.group(2) or 2)
                 if fuzzy not in (1, 2):
                     raise SearchError(f'fuzzy search allows 1 or 2 edits (word~1, word~2), got "{tok.text}"')
+        if prefix or fuzzy:
+            self.expanding += 1
+            if self.expanding > MAX_EXPANDING:
+                raise SearchError("the query has too many prefix (word*) and fuzzy (word~) terms "
+                                  f"(at most {MAX_EXPANDING})")
         words = tuple(_WORDS.findall(text))
         if not words:
             raise SearchError(f'"{tok.text}" has no letters or digits to search for')
@@ -354,6 +369,7 @@ class _Parser:
 
 
 _WORDS = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+_LETTER_RUNS = re.compile(r"\w+", re.UNICODE)
 
 
 # -- names -----------------------------------------------------------------------------------
@@ -522,6 +538,10 @@ def parse(q: str, people: PeopleAuthority | None = None,
     q = q.strip()
     if len(q) > MAX_LENGTH:
         raise SearchError(f"the query is too long ({len(q)} characters; at most {MAX_LENGTH})")
+    long_word = next((w for w in _LETTER_RUNS.findall(q) if len(w) > MAX_WORD_LENGTH), None)
+    if long_word:
+        raise SearchError(f'the word "{_clip(long_word)}" is too long ({len(long_word)} characters; '
+                          f"a search word has at most {MAX_WORD_LENGTH})")
     if not q:
         return Parsed(All())
     names = _Names(people, expander)

@@ -20,8 +20,9 @@ from datetime import date
 
 import numpy as np
 
-from . import analysis, facets, generations, lemmas, query, relax
+from . import analysis, deadline, facets, generations, lemmas, query, relax
 from .archives import archive_names
+from .deadline import SearchTimeout
 from .expansion import Expander
 from .people import PeopleAuthority, normalize_name
 from .query import SearchError
@@ -29,14 +30,15 @@ from .settings import Config
 from .snippets import Marker, highlight, opening
 from .vocabulary import Vocabulary
 
-__all__ = ["FACETS", "SORTS", "SearchError", "SearchUnavailable", "SearchRequest", "Name", "Hit",
-           "FacetBucket", "SearchResult", "SearchService"]
+__all__ = ["FACETS", "SORTS", "SearchError", "SearchTimeout", "SearchUnavailable", "SearchRequest",
+           "Name", "Hit", "FacetBucket", "SearchResult", "SearchService"]
 
 FACETS = facets.FACETS
 SORTS = ("relevance", "date", "-date")  # "date" = ascending, "-date" = descending
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 FACET_LIMIT = 50  # buckets per facet (selected values are always shown)
+SUGGESTED_WORDS = 8  # rare words of a query that "did you mean" looks at (each reads a letter's words)
 LANGUAGES = {"ru": "Russian", "zh": "Chinese", "ko": "Korean", "en": "English", "de": "German",
              "fr": "French", "ja": "Japanese"}
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -346,7 +348,8 @@ class SearchService:
     # searching
 
     def search(self, request: SearchRequest) -> SearchResult:
-        """Raises SearchError for a malformed query or parameter, SearchUnavailable without an index."""
+        """Raises SearchError for a malformed query or parameter, SearchUnavailable without an index,
+        SearchTimeout when the search runs past the deadline (ARCHIVE_SEARCH_DEADLINE)."""
         request.validate()
         request = request.normalized()
         state = self._state()
@@ -355,7 +358,8 @@ class SearchService:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        result = self._search(state, request)
+        with deadline.within(self.config.search_deadline):
+            result = self._search(state, request)
         with self._lock:
             self._cache[key] = result
             while len(self._cache) > self._cache_size:
@@ -370,7 +374,9 @@ class SearchService:
         page_docs = ordered[start:start + request.page_size]
         page_scores = scores[start:start + request.page_size] if scores is not None else None
         hits = self._hits(state, page_docs, page_scores, parsed.node)
+        deadline.check()
         suggestions = self._suggestions(state, request, parsed, total)
+        deadline.check()
         return SearchResult(
             hits=hits, total=total, page=request.page, page_size=request.page_size,
             facets=self._facets(state, request, counts), sort=sort,
@@ -381,6 +387,7 @@ class SearchService:
     def _run(self, state: _Generation, request: SearchRequest, limit: int | None = None):
         """Parse, match, filter and count; the matches in sort order (only the first `limit`
         of them in order, and perhaps a few more, when `limit` is given)."""
+        deadline.check()
         parsed = state.parse(request.q)
         node, start, end = _split_dates(parsed.node, *request.date_range())
         parsed.node = node
@@ -392,6 +399,7 @@ class SearchService:
         columns = index.columns
         docs, scores = index.match(node, scored=sort == "relevance")
         docs, scores = relax.complete(index, parsed, docs, scores, scored=sort == "relevance")
+        deadline.check()
         base = np.zeros(columns.size, dtype=bool)
         base[docs] = True
         base &= columns.live
@@ -418,7 +426,8 @@ class SearchService:
         """Every matching id in the request's sort order, ignoring paging (for exports)."""
         request.validate()
         state = self._state()
-        _, _, _, ordered, _, _ = self._run(state, request.normalized())
+        with deadline.within(self.config.search_deadline):
+            _, _, _, ordered, _, _ = self._run(state, request.normalized())
         ids = state.index.columns.ids
         for start in range(0, len(ordered), 1000):
             yield from (str(i) for i in ids[ordered[start:start + 1000]])
@@ -450,6 +459,7 @@ class SearchService:
         columns = state.index.columns
         hits = []
         for i, (docnum, stored) in enumerate(zip(docs, state.index.stored(docs), strict=True)):
+            deadline.check()
             snippet = highlight(stored.get("text", ""), *marks, memo=memo) or \
                 highlight(stored.get("title", ""), *marks, whole=True, memo=memo)
             hits.append(Hit(
@@ -502,10 +512,15 @@ class SearchService:
             return []
         index = state.index
         replacements: dict[str, str] = {}
+        rare = 0
         for word in dict.fromkeys(parsed.words):
+            deadline.check()
             frequency = index.frequency(word)
             if frequency > 2:
                 continue
+            rare += 1
+            if rare > SUGGESTED_WORDS:
+                break
             better = _name_suggestion(state.people, word)
             if better is None:
                 candidates = [w for w, n in index.similar_words(word) if n > frequency]

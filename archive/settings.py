@@ -29,6 +29,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Public address of the web reader, used in citations (URL) and canonical links.",
     ),
     Setting("ARCHIVE_MAX_FILE_BYTES", "5000000", "Largest document file accepted, in bytes."),
+    Setting(
+        "ARCHIVE_SEARCH_DEADLINE",
+        "2",
+        "Seconds of CPU time a search may use before it stops with an error (API: 503) instead "
+        "of occupying a worker; checked between its stages. 0 means no deadline.",
+    ),
 )
 
 
@@ -39,6 +45,7 @@ class Config:
     database_url: str
     base_url: str
     max_file_bytes: int
+    search_deadline: float = 2.0  # seconds; 0: none
 
     @property
     def authority_dir(self) -> Path:
@@ -62,4 +69,15 @@ def load_config(env: dict[str, str] | None = None, **overrides: str) -> Config:
         database_url=url,
         base_url=values["ARCHIVE_BASE_URL"].rstrip("/"),
         max_file_bytes=int(values["ARCHIVE_MAX_FILE_BYTES"]),
+        search_deadline=_seconds("ARCHIVE_SEARCH_DEADLINE", values["ARCHIVE_SEARCH_DEADLINE"]),
     )
+
+
+def _seconds(name: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise ValueError(f'{name}: expected a number of seconds (0 for none), got "{text}"')
+    return value

@@ -19,6 +19,7 @@ import os
 import threading
 import weakref
 from collections.abc import Iterable
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from . import analysis, facets, postings
+from . import analysis, facets, postings, spelling
 from . import query as q
 from .index_fields import index_fields
 from .people import PeopleAuthority
@@ -271,6 +272,7 @@ class Index:
         self.doc_count_all = self._searcher.doc_count_all()
         self._terms = postings.TermCache(TERM_CACHE_BYTES)
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
+        self._lexicon = spelling.Lexicon(self._words_starting)
         # Segment files stay open while the generation is served; an Index dropped without
         # close() (a test's app, a replaced service) still closes them when it is collected.
         self._finalizer = weakref.finalize(self, _close_whoosh, self._searcher, self._ix)
@@ -349,16 +351,23 @@ class Index:
         self._lengths[field] = found = (decoded, float(average))
         return found
 
-    def expand(self, field: str, word: str, fuzzy: int) -> list[str]:
-        """Vocabulary words of a field starting with `word` (or within `fuzzy` edits of it)."""
+    def expand(self, field: str, word: str, fuzzy: int, limit: int) -> list[str]:
+        """Vocabulary words of a field starting with `word` (or within `fuzzy` edits of it, with
+        the same first letter); at most `limit` of them, so a caller can tell there are more."""
+        if fuzzy:
+            return self._lexicon.within(field, word, fuzzy)[:limit] if field in self._schema else []
         with self._lock:
             if field not in self._schema:
                 return []
-            reader = self._searcher.reader()
-            if fuzzy:
-                found = reader.terms_within(field, word, fuzzy, prefix=1)
-            else:
-                found = reader.expand_prefix(field, word)
+            found = islice(self._searcher.reader().expand_prefix(field, word), limit)
+            return [w.decode("utf-8") if isinstance(w, bytes) else w for w in found if w]
+
+    def _words_starting(self, field: str, prefix: str) -> list[str]:
+        """Every word of a field starting with `prefix` (spelling.Lexicon reads each letter once)."""
+        with self._lock:
+            if field not in self._schema:
+                return []
+            found = self._searcher.reader().expand_prefix(field, prefix)
             return [w.decode("utf-8") if isinstance(w, bytes) else w for w in found if w]
 
     def positions(self, field: str, term: str) -> postings.Positions:
@@ -460,12 +469,8 @@ class Index:
             if isinstance(item, q.Term) and item.prefix:
                 prefixes.append(analysis.fold(item.text))
             elif isinstance(item, q.Term) and item.fuzzy:
-                with self._lock:
-                    # a generator over the term file: read it all while holding the lock
-                    reader = self._searcher.reader()
-                    found = list(reader.terms_within("spell", analysis.fold(item.text), item.fuzzy,
-                                                     prefix=1))
-                fuzzy.update(found)
+                fuzzy.update(self.expand("spell", analysis.fold(item.text), item.fuzzy,
+                                         postings.MAX_EXPANSIONS))
             elif isinstance(item, q.Term):
                 terms.update(analysis.word_terms(item.text))
             elif isinstance(item, q.Phrase):
@@ -485,13 +490,13 @@ class Index:
                        default=0)
 
     def similar_words(self, word: str, limit: int = 3) -> list[tuple[str, int]]:
-        """Index words within two edits of `word`, most frequent first."""
+        """Index words within two edits of `word` (one for short words), with the same first
+        letter, most frequent first."""
         folded = analysis.fold(word)
+        near = self._lexicon.within("spell", folded, 2 if len(folded) > 4 else 1)
         with self._lock:
             reader = self._searcher.reader()
-            found = [(w, reader.doc_frequency("spell", w))
-                     for w in reader.terms_within("spell", folded, 2 if len(folded) > 4 else 1)
-                     if w != folded]
+            found = [(w, reader.doc_frequency("spell", w)) for w in near if w != folded]
         found.sort(key=lambda item: (-item[1], item[0]))
         return found[:limit]
 

@@ -9,7 +9,15 @@ clicks (a facet bucket's `toggle` parameters, on the page or its JSON twin), doc
 byte of the body) overall and per kind, and every error; exits 1 if any request failed or answered
 other than 200.
 
+The hostile mix (--hostile-clients N, #14): N more clients send, back to back, what a stranger
+could to stall the server: 999-letter words, 64-letter fuzzy and prefix words, storms of short
+prefixes and fuzzy words, 40 unknown words (each a "did you mean"), long phrases of common words,
+each made of fresh random letters so that no cache answers them. They count as kind "hostile",
+whose expected answers are 200, 400 (refused) and 503 (stopped by the deadline); they are not
+part of "all", so the normal traffic's numbers compare directly with a run without them.
+
     ARCHIVE_INDEX_DIR=/tmp/load-index python scripts/load_test.py --seconds 60 --clients 16
+    ARCHIVE_INDEX_DIR=/tmp/load-index python scripts/load_test.py --seconds 60 --hostile-clients 4
     python scripts/load_test.py --url http://127.0.0.1:8000 --seconds 10
 """
 
@@ -36,6 +44,10 @@ QUERIES = ["Stalin", "Mao", "Filippov", "Vishinsky", "Вышинский", "Shty
            "Lushun", "Feng Xi", "sender:Stalin recipient:Mao", "date:1950-05..1950-07", "offens*",
            "armistice OR ceasefire", "Roshchin -Mao", "weapons~1", "volunteers", "Zhou Enlai"]
 MIX = (("search", 35), ("facet", 25), ("document", 30), ("export", 10))  # kind, weight
+HOSTILE_STATUSES = (200, 400, 503)  # answered, refused with a sentence, stopped by the deadline
+LATIN = "abcdefghijklmnopqrstuvwxyz"
+CYRILLIC = "абвгдежзиклмнопрстуфхцчшщэюя"
+COMMON = ("the", "and", "that", "was", "for", "with", "this", "from", "which", "his", "not", "are")
 EXPORT_FORMATS = ("csv", "jsonl", "bibtex", "ris", "csl-json", "zip")
 
 
@@ -54,6 +66,7 @@ class Result:
     seconds: float
     ok: bool
     detail: str = ""
+    status: int = 0  # 0: no answer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,6 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=1, help="random seed of the request mix")
     parser.add_argument("--startup-timeout", type=float, default=300.0,
                         help="seconds to wait for the started server (it builds first if needed)")
+    parser.add_argument("--hostile-clients", type=int, default=0,
+                        help="more clients sending only hostile searches (default: 0)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     return parser
 
@@ -190,22 +205,48 @@ def next_request(rng: random.Random, targets: Targets) -> tuple[str, str]:
                                    f"/documents/{doc}.md", f"/documents/{doc}/cite.ris"])
 
 
+def hostile_query(rng: random.Random) -> str:
+    """One query of the hostile mix, of fresh random letters (never answered from a cache)."""
+    def word(size: int, letters: str = LATIN) -> str:
+        return "".join(rng.choice(letters) for _ in range(size))
+
+    return rng.choice([
+        lambda: word(999, CYRILLIC),  # refused: longer than a search word can be
+        lambda: word(64, CYRILLIC) + "~2",
+        lambda: word(64) + "~2",
+        lambda: word(63) + "*",
+        lambda: " ".join(word(2) + "*" for _ in range(10)),  # prefix storm
+        lambda: " ".join(word(rng.randint(3, 6)) + "~2" for _ in range(10)),  # fuzzy storm
+        lambda: " OR ".join(word(rng.randint(3, 6)) + "~2" for _ in range(10)),
+        lambda: " ".join(word(7) for _ in range(40)),  # 40 unknown words: "did you mean" for each
+        lambda: '"' + " ".join(rng.choice(COMMON) for _ in range(60)) + '"',
+        lambda: " ".join(word(2) + "*" for _ in range(11)),  # refused: too many prefixes
+    ])()
+
+
+def next_hostile(rng: random.Random, targets: Targets) -> tuple[str, str]:
+    query = urllib.parse.urlencode({"q": hostile_query(rng)})
+    return "hostile", ("/api/search?" if rng.random() < 0.5 else "/search?") + query
+
+
 def client(url: str, targets: Targets, seed: int, stop_at: float, budget: threading.Semaphore,
-           results: list[Result]) -> None:
+           results: list[Result], hostile: bool = False) -> None:
     rng = random.Random(seed)
     connection = _connection(url)
+    expected = HOSTILE_STATUSES if hostile else (200,)
     try:
         while time.monotonic() < stop_at and budget.acquire(blocking=False):
-            kind, path = next_request(rng, targets)
+            kind, path = (next_hostile if hostile else next_request)(rng, targets)
             started = time.perf_counter()
             try:
                 status, body = _get(connection, path)
-                ok, detail = status == 200, f"{status} {path}"  # an empty export is fine
+                ok, detail = status in expected, f"{status} {path}"  # an empty export is fine
             except (OSError, http.client.HTTPException) as error:
                 ok, detail = False, f"{type(error).__name__}: {error} {path}"
                 connection.close()
                 connection = _connection(url)
-            results.append(Result(kind, time.perf_counter() - started, ok, "" if ok else detail))
+            results.append(Result(kind, time.perf_counter() - started, ok, "" if ok else detail,
+                                  status))
     finally:
         connection.close()
 
@@ -219,12 +260,15 @@ def run(url: str, args) -> int:
     threads = [threading.Thread(target=client, args=(url, targets, args.seed * 1000 + n, stop_at,
                                                      budget, results), daemon=True)
                for n in range(args.clients)]
+    threads += [threading.Thread(target=client, args=(url, targets, args.seed * 1000 + 500 + n, stop_at,
+                                                      budget, results, True), daemon=True)
+                for n in range(args.hostile_clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=args.seconds + 120)
     elapsed = time.monotonic() - started
-    report = summarise(results, elapsed, args.clients, len(targets.documents))
+    report = summarise(results, elapsed, args.clients, len(targets.documents), args.hostile_clients)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -246,25 +290,34 @@ def _stats(seconds: list[float]) -> dict:
             "max_ms": round((values[-1] if values else 0) * 1000, 1)}
 
 
-def summarise(results: list[Result], elapsed: float, clients: int, documents: int) -> dict:
+def summarise(results: list[Result], elapsed: float, clients: int, documents: int,
+              hostile_clients: int = 0) -> dict:
     by_kind = defaultdict(list)
     for result in results:
         by_kind[result.kind].append(result.seconds)
     failures = [r.detail for r in results if not r.ok]
-    return {
+    normal = [r for r in results if r.kind != "hostile"]
+    report = {
         "clients": clients,
         "documents_seen": documents,
         "seconds": round(elapsed, 1),
-        "throughput_rps": round(len(results) / elapsed, 1) if elapsed else 0.0,
+        "throughput_rps": round(len(normal) / elapsed, 1) if elapsed else 0.0,
         "errors": len(failures),
         "error_samples": [f"{n} x {d}" for d, n in Counter(failures).most_common(10)],
-        "overall": _stats([r.seconds for r in results]),
-        "by_kind": {kind: _stats(by_kind[kind]) for kind, _ in MIX if by_kind[kind]},
+        "overall": _stats([r.seconds for r in normal]),
+        "by_kind": {kind: _stats(by_kind[kind]) for kind, _ in (*MIX, ("hostile", 0)) if by_kind[kind]},
     }
+    if hostile_clients:
+        report["hostile_clients"] = hostile_clients
+        report["hostile_statuses"] = {str(status): n for status, n in sorted(
+            Counter(r.status for r in results if r.kind == "hostile").items())}
+    return report
 
 
 def format_report(report: dict) -> str:
-    lines = [f"{report['clients']} clients, {report['seconds']} s: "
+    hostile = (f" (+ {report['hostile_clients']} hostile clients: statuses "
+               f"{report['hostile_statuses']})" if report.get("hostile_clients") else "")
+    lines = [f"{report['clients']} clients{hostile}, {report['seconds']} s: "
              f"{report['overall']['requests']} requests, {report['throughput_rps']} requests/s, "
              f"{report['errors']} errors",
              f"{'kind':<10} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"]

@@ -141,11 +141,31 @@ def test_free_words_for_suggestions():
     ("(" * 9 + "Kim" + ")" * 9, "the query nests parentheses too deeply (at most 8 levels)"),
     ("x " * 41, "the query has too many terms (at most 40)"),
     ("x" * 1001, "the query is too long (1001 characters; at most 1000)"),
+    # hostile costs (#14): each bound answers before any index work
+    ("ж" * 999, f'the word "{"ж" * 30}..." is too long (999 characters; a search word has at most 64)'),
+    ("Kim " + "a" * 65 + "~2", f'the word "{"a" * 30}..." is too long (65 characters; a search word '
+                                "has at most 64)"),
+    ("b" * 65 + "*", f'the word "{"b" * 30}..." is too long (65 characters; a search word has at most 64)'),
+    ('"' + "word " * 61 + '"', "the query has too many words (at most 60, counting each word of a phrase)"),
+    ("ж-" * 400, "the query has too many words (at most 60, counting each word of a phrase)"),
+    (" ".join(f"a{c}*" for c in "bcdefghijkl"),
+     "the query has too many prefix (word*) and fuzzy (word~) terms (at most 10)"),
+    (" ".join(f"Stalin{c}~2" for c in "bcdefghijkl"),
+     "the query has too many prefix (word*) and fuzzy (word~) terms (at most 10)"),
 ])
 def test_errors(q, message):
     with pytest.raises(SearchError) as error:
         parse(q, PEOPLE, ARCHIVES)
     assert str(error.value) == message
+
+
+def test_bounds_allow_what_researchers_type():
+    longest = "x" * 64
+    assert tree(longest) == Term(longest)
+    assert tree(" ".join(f"a{c}*" for c in "bcdefghijk")) == And(tuple(
+        Term(f"a{c}", prefix=True) for c in "bcdefghijk"))
+    phrase = " ".join(["word"] * 60)
+    assert tree(f'"{phrase}"') == Phrase(("word",) * 60)
 
 
 def test_huge_nesting_fails_fast():

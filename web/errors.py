@@ -11,7 +11,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from archive.browse import NotFound
-from archive.search import SearchError, SearchUnavailable
+from archive.search import SearchError, SearchTimeout, SearchUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def _status(error: Exception) -> int:
         return 404
     if isinstance(error, BadRequest | SearchError):
         return 400
-    if isinstance(error, SearchUnavailable):
+    if isinstance(error, SearchUnavailable | SearchTimeout):
         return 503
     return 500
 
@@ -64,8 +64,8 @@ def handle_error(error: Exception):
             body["errors"] = errors
         response = jsonify(body)
     else:
-        response = render_template("error.html", status=status,
-                                   title=TITLES.get(status, "Error"), message=message)
+        title = "Search took too long" if isinstance(error, SearchTimeout) else TITLES.get(status, "Error")
+        response = render_template("error.html", status=status, title=title, message=message)
     return response, status, headers
 
 

@@ -25,7 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
-    config = load_config()
+    try:
+        config = load_config()
+    except ValueError as error:  # a setting with a value it cannot take
+        print(f"archive: {error}", file=sys.stderr)
+        return 2
     try:
         return args.handler(args, config) or 0
     except UserError as error:

@@ -28,14 +28,14 @@ def add_commands(commands) -> None:
 
 
 def cmd_search(args, config) -> int:
-    from ..search import SearchError, SearchService, SearchUnavailable
+    from ..search import SearchError, SearchService, SearchTimeout, SearchUnavailable
 
     build_if_missing(config)
     service = SearchService(config)
     try:
         request = search_request(args, service, page=args.page, page_size=args.limit)
         result = service.search(request)
-    except (SearchError, SearchUnavailable) as error:
+    except (SearchError, SearchTimeout, SearchUnavailable) as error:
         raise UserError(str(error)) from None
     finally:
         service.close()
