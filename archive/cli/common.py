@@ -52,17 +52,22 @@ def find_record(catalog, typed: str):
 def build_if_missing(config: Config) -> None:
     """Build the catalog and index when nothing has been built yet, as `serve` does: with the
     progress bar, leaving out (and listing) invalid documents. Raises UserError when it cannot."""
-    from ..build import BuildLocked, rebuild
-    from ..catalog import Catalog
-    from ..generations import current_generation, index_path
+    from ..generations import index_path, sqlite_generation
 
-    catalog = Catalog(config.database_url)
-    try:
-        generation = current_generation(catalog)
-    finally:
-        catalog.dispose()
+    generation = sqlite_generation(config.database_url)  # SQLite: without importing SQLAlchemy
+    if generation is None:
+        from ..catalog import Catalog
+        from ..generations import current_generation
+
+        catalog = Catalog(config.database_url)
+        try:
+            generation = current_generation(catalog)
+        finally:
+            catalog.dispose()
     if generation and index_path(config, generation).is_dir():
         return
+    from ..build import BuildLocked, rebuild
+
     require_documents(config)
     print(f"archive: nothing built yet: building the catalog and index from {config.documents_dir} "
           "first", file=sys.stderr)
