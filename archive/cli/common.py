@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 
 from ..settings import Config
@@ -136,12 +135,10 @@ def search_request(args: argparse.Namespace, service, *, page: int = 1, page_siz
 
 
 def flag_names(message: str) -> str:
-    """A request error as the command line says it: `--limit`, not `page_size` (quoted values,
-    which are what the user typed, are left alone)."""
-    parts = re.split(r'("[^"]*")', message)
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(FLAGS) + r")(?![\w-])")
-    return "".join(part if part.startswith('"') else pattern.sub(lambda m: FLAGS[m[1]], part)
-                   for part in parts)
+    """A request error as the command line says it: `--limit`, not `page_size`."""
+    from ..search import renamed
+
+    return renamed(message, FLAGS)
 
 
 # -- output ----------------------------------------------------------------------------------
