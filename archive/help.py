@@ -55,7 +55,7 @@ finds none.
   archive export --set green-light-1950 -f zip -o set.zip
   archive export -f jsonl -o -                  (the whole archive, to standard output)
 
-On the web reader the same exports are linked below every result list ("CSV for spreadsheets" is
+On the web reader the same exports are linked below every result list ("CSV for Excel" is
 the variant with the BOM)."""
 
 _CITE = """\
