@@ -55,7 +55,7 @@ finds none.
   archive export --set green-light-1950 -f zip -o set.zip
   archive export -f jsonl -o -                  (the whole archive, to standard output)
 
-On the web reader the same exports are linked below every result list ("CSV for spreadsheets" is
+On the web reader the same exports are linked below every result list ("CSV for Excel" is
 the variant with the BOM)."""
 
 _CITE = """\
@@ -70,6 +70,34 @@ _API = """\
 Every page of the web reader (`archive serve`) has a JSON twin: /api/search takes the same
 parameters as the /search page (q, sender, recipient, year, type, date_from, date_to, sort, page,
 page_size). The API is described by /api/openapi.json."""
+
+
+def _documents_text() -> str:
+    from .fields import KNOWN_FIELDS, REQUIRED
+    from .records import CONFIDENCE_LEVELS, DOCUMENT_TYPES
+
+    def wrapped(text: str) -> str:
+        return textwrap.fill(text, 96, subsequent_indent="  ")
+
+    return "\n".join([
+        wrapped("Each document is one UTF-8 file <id>.md in the documents folder "
+                "(ARCHIVE_DOCUMENTS_DIR): YAML front matter between two --- lines, then a Markdown "
+                "body. The id is the file name's stem."),
+        "",
+        wrapped("required: " + ", ".join(REQUIRED)),
+        wrapped("fields: " + ", ".join(KNOWN_FIELDS)),
+        wrapped("type: one of " + ", ".join(DOCUMENT_TYPES)),
+        wrapped("confidence: one of " + ", ".join(CONFIDENCE_LEVELS)),
+        wrapped("date: an EDTF date, e.g. 1950-05-14, 1950-05, 1950, 1950-05-13/1950-05-14, "
+                "1950-10-02? (uncertain), ~1949-05 (approximate)"),
+        wrapped("sender, recipient, via, copies_to: a name or a list of names, in any form the "
+                "name authority (authority/people.yaml) knows"),
+        wrapped("archive_refs: citation strings such as \"APRF, f. 45, op. 1, d. 334, ll. 97-98\" "
+                "(try one with `archive ref`), or archive_ref_status: not-found"),
+        "",
+        wrapped("`archive check` prints every problem as path:line: field: message; "
+                "`archive build` builds the catalog and index."),
+    ])
 
 
 def _settings_text() -> str:
@@ -94,6 +122,7 @@ TOPICS = {  # name -> (summary, text)
     "search": ("the query language, filters and paging", _search_text),
     "export": ("exporting search results, sets or everything", lambda: _EXPORT),
     "cite": ("citing a document, finding one by id or file name", lambda: _CITE),
+    "documents": ("the document format: front-matter fields", _documents_text),
     "settings": ("environment variables", _settings_text),
     "api": ("the web reader's JSON API", lambda: _API),
 }

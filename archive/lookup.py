@@ -25,10 +25,14 @@ def find_document_id(typed: str, files: Mapping[str, str]) -> tuple[str | None, 
     if path.suffix == ".md":
         named = {doc_id: PurePath(stored) for stored, doc_id in files.items()
                  if PurePath(stored).name == path.name}
-        if len(named) > 1:  # the same file name in two folders: the longer match decides
-            named = {i: p for i, p in named.items() if p.parts[-len(path.parts):] == path.parts}
+        if len(named) > 1:  # the same file name in two folders: the folders typed decide
+            named = {i: p for i, p in named.items()
+                     if p.parts[-min(len(p.parts), len(path.parts)):]
+                     == path.parts[-min(len(p.parts), len(path.parts)):]}
         if len(named) == 1:
             return next(iter(named)), []
+        if named:  # still several: name them all
+            return None, sorted(named)[:MAX_SUGGESTIONS]
     stem = path.name.removesuffix(".md")
     if stem in ids:
         return stem, []

@@ -162,6 +162,14 @@ def parameter_at_fault(error: SearchError) -> str:
     return name if name in REQUEST_PARAMETERS else "q"
 
 
+def renamed(message: str, names: Mapping[str, str]) -> str:
+    """A SearchError message with parameter names said as the caller's user knows them (the
+    CLI's `--limit` for page_size, a form's label); quoted values, as typed, are left alone."""
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+    return "".join(part if part.startswith('"') else pattern.sub(lambda m: names[m[1]], part)
+                   for part in re.split(r'("[^"]*")', message))
+
+
 def _int_param(name: str, raw: str | None, low: int, high: int | None, default: int) -> int:
     if raw is None:
         return default

@@ -6,6 +6,7 @@ downloads a browser here. Screenshots go to tests/artifacts/ (gitignored) for re
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -197,4 +198,155 @@ def test_screenshots(browser, server, size):
         page.screenshot(path=str(ARTIFACTS / f"{name}-{size}.png"), full_page=True)
         # nothing wider than the screen (no sideways scrolling on a phone)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()
+
+
+# -- phone, keyboard and screen reader (#17) ---------------------------------------------------
+
+AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+PAGE_TYPES = {  # name -> url: every kind of page the reader serves
+    "home": "/",
+    "results": "/search?q=Stalin&year=1950",
+    "results-empty": "/search?q=zzzzqx",
+    "results-past-end": "/search?page=99",
+    "search-error": "/search?q=Stalin+AND&sender=stalin&date_from=1950",
+    "date-error": "/search?q=Kim&date_from=1950-06&date_to=1950-01",
+    "document": f"/documents/{DOC}",
+    "people": "/people",
+    "person": "/people/stalin",
+    "archives": "/archives",
+    "archive": "/archives/APRF",
+    "sets": "/sets",
+    "set": "/sets/may-1950",
+    "help": "/help",
+    "not-found": "/nothing-here",
+}
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.is_file():
+        if os.environ.get("ARCHIVE_REQUIRE_SERVICES"):
+            pytest.fail(f"ARCHIVE_REQUIRE_SERVICES is set but {AXE} is missing (npm ci in tests/js)")
+        pytest.skip("axe-core missing: run `npm ci` in tests/js")
+    return AXE.read_text(encoding="utf-8")
+
+
+def sized_page(browser, size: str, **options):
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    return context, context.new_page()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_axe_finds_no_serious_violation_on_any_page(browser, server, axe_source, size):
+    """axe-core, evaluated in the page (the page's CSP forbids injected inline scripts, and the
+    DevTools protocol's evaluation is not subject to it), on every page type at both widths."""
+    context, page = sized_page(browser, size)
+    ARTIFACTS.mkdir(exist_ok=True)
+    found = {}
+    for name, url in PAGE_TYPES.items():
+        page.goto(server + url)
+        page.evaluate(axe_source)
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        found[name] = sorted(f"{v['id']} ({v['impact']}): {len(v['nodes'])} x "
+                             f"{v['nodes'][0]['target']}" for v in result["violations"]
+                             if v["impact"] in ("serious", "critical"))
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{size}.png"), full_page=True)
+        # nothing wider than the screen, and no part that scrolls sideways
+        assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size][0], name
+        wide = page.evaluate("""[...document.querySelectorAll('main *')]
+            .filter(e => !e.closest('.visually-hidden') && e.scrollWidth > e.clientWidth + 1
+                         && getComputedStyle(e).overflowX !== 'visible')
+            .map(e => e.className || e.tagName)""")
+        assert wide == [], (name, wide)
+    context.close()
+    assert found == {name: [] for name in PAGE_TYPES}
+
+
+def headings(page) -> list[tuple[int, str]]:
+    return [tuple(h) for h in page.evaluate("""[...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+        .map(h => [Number(h.tagName[1]), h.textContent.trim()])""")]
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_heading_order(browser, server, name):
+    context, page = sized_page(browser, "desktop")  # error pages log their status: no `page`
+    page.goto(server + PAGE_TYPES[name])
+    found = headings(page)
+    context.close()
+    assert found[0][0] == 1, found
+    assert [level for level, _ in found].count(1) == 1, found
+    jumps = [(a, b) for a, b in zip(found, found[1:], strict=False) if b[0] > a[0] + 1]
+    assert jumps == []
+    if name == "document":
+        assert (2, "Text") not in found and found[1] == (2, "Summary")
+    if name.startswith("results"):
+        refine = found.index((2, "Refine"))
+        assert {level for level, _ in found[refine + 1:]} <= {3}
+
+
+@pytest.mark.parametrize("scripts", [True, False])
+def test_phone_filters_control_opens_the_filters(browser, server, scripts):
+    context, page = sized_page(browser, "phone", java_script_enabled=scripts)
+    page.goto(server + "/search?q=Stalin&sender=stalin&date_from=1950")
+    control = page.get_by_role("link", name="Filters (2 active)")
+    box = control.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= SIZES["phone"][1]  # on the first screen
+    refine = page.locator("#refine")
+    assert refine.bounding_box()["y"] > 2 * SIZES["phone"][1]  # the filters are far below
+    control.click()
+    page.wait_for_function("location.hash === '#refine'")
+    top = page.evaluate("document.getElementById('refine').getBoundingClientRect().top")
+    assert -1 <= top < 50  # scrolled to the filters
+    assert page.get_by_label("From", exact=True).input_value() == "1950"
+    page.get_by_role("link", name="Back to the results").click()
+    page.wait_for_function("location.hash === '#results'")
+    context.close()
+
+
+def test_filters_control_is_only_on_narrow_screens(page, server):
+    page.goto(server + "/search?q=Stalin")
+    assert not page.get_by_role("link", name="Filters").is_visible()
+
+
+def test_skip_to_results_reaches_the_first_result_in_three_tabs(page, server):
+    page.goto(server + "/search?q=Mao")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to results"
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#results'")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.hit .doc-title') !== null"):
+            break
+    else:
+        pytest.fail("the first result is not reached within three Tabs after Skip to results")
+    first = page.locator(".hit .doc-title a").first.inner_text()
+    assert page.evaluate("document.activeElement.textContent") == first
+
+
+def test_facet_counts_are_read_as_documents(page, server):
+    page.goto(server + "/search?q=Stalin")
+    link = page.locator("#facet-sender + ul a.toggle").first
+    label = link.locator(".label").inner_text()
+    count = int(link.locator(".count").inner_text())
+    snapshot = page.locator("#facet-sender + ul").aria_snapshot()
+    unit = "document" if count == 1 else "documents"
+    assert f'link "{label} ({count} {unit})"' in snapshot
+
+
+def test_error_page_keeps_the_search_in_the_browser(browser, server):
+    context, page = sized_page(browser, "desktop")  # the 400 is logged: not the `page` fixture
+    response = page.goto(server + "/search?q=Stalin+AND&sender=stalin")
+    assert response.status == 400
+    assert page.get_by_label("Search the documents").input_value() == "Stalin AND"
+    assert page.get_by_role("searchbox", name="Search the documents").get_attribute("aria-invalid") == "true"
+    assert page.locator(".chips .chip").evaluate_all("cs => cs.map(c => c.textContent)") == [
+        "Sender: I. V. Stalin ×, remove this filter"]
+    page.get_by_label("Search the documents").fill("Stalin AND Mao")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**q=Stalin+AND+Mao*")
+    assert "sender=stalin" in page.url and page.locator(".hit").count() > 0
     context.close()

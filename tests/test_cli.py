@@ -264,3 +264,13 @@ def test_every_topic_prints(capsys):
     for name in TOPICS:
         status, out, _ = run(capsys, "help", name)
         assert status == 0 and len(out.splitlines()) >= 3, name
+
+
+def test_the_same_file_name_in_two_folders_is_told_apart_by_the_path():
+    from archive.lookup import find_document_id
+
+    files = {"1950/a-note.md": "1950-a", "1949/a-note.md": "1949-a", "x.md": "x"}
+    assert find_document_id("documents/1949/a-note.md", files) == ("1949-a", [])
+    assert find_document_id("x.md", files) == ("x", [])
+    assert find_document_id("a-note.md", files) == (None, ["1949-a", "1950-a"])  # both so named
+    assert find_document_id("1949-", files) == (None, ["1949-a"])

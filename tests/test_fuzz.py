@@ -51,6 +51,8 @@ def check_response(response, path: str) -> None:
             assert set(data) <= {"ok", "error", "status", "errors"}
             assert data["ok"] is False and data["status"] == 400
             assert isinstance(data["error"], str) and data["error"]
+        elif path == "/search":  # the search page, filled in as typed, with the message
+            assert b">The search needs a correction" in body
         else:
             assert b"<h1>Bad request</h1>" in body
 

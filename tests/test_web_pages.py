@@ -245,7 +245,7 @@ def test_not_found_is_a_friendly_page(client, url):
 @pytest.mark.parametrize(("query", "message"), [
     ("page=abc", 'page: expected a whole number from 1, got "abc"'),
     ("sort=sideways", "sort: expected one of relevance, date, -date"),
-    ("date_from=1950-13", "date_from: expected a date"),
+    ("date_from=1950-13", "From: expected a date"),  # the form's label
     ("q=%22open", "unbalanced quotes"),
 ])
 def test_bad_search_is_a_400_page(client, query, message):

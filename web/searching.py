@@ -27,6 +27,7 @@ SIDEBAR_FACETS = (  # (facet, heading): the order of the sidebar
 FACET_LABELS = dict(SIDEBAR_FACETS, month="Month")
 SORT_LABELS = {"relevance": "Relevance", "date": "Date, oldest first", "-date": "Date, newest first"}
 PAGE_WINDOW = 2  # pages shown either side of the current one
+FORM_LABELS = {"date_from": "From", "date_to": "To"}  # error messages name the fields by label
 
 
 @dataclass
@@ -77,7 +78,15 @@ def run_search(args: MultiDict):
 def search_error_page(args: MultiDict, error, people) -> SearchPage:
     """The search page for a request that could not run: the form as the user filled it, the
     active filters kept, the message for the field at fault (`people`: id -> Person, for labels)."""
-    from archive.search import FACETS, SORTS, SearchRequest, SearchResult, facet_label, parameter_at_fault
+    from archive.search import (
+        FACETS,
+        SORTS,
+        SearchRequest,
+        SearchResult,
+        facet_label,
+        parameter_at_fault,
+        renamed,
+    )
 
     def single(name: str) -> str | None:
         return next((v.strip() for v in args.getlist(name) if v.strip()), None)
@@ -91,7 +100,7 @@ def search_error_page(args: MultiDict, error, people) -> SearchPage:
     empty = SearchResult(hits=[], total=0, page=1, page_size=typed.page_size, facets={},
                          sort=typed.sort or ("relevance" if typed.q else "date"))
     page = search_page(typed, empty, labels=lambda name, value: facet_label(name, value, people))
-    page.error, page.error_field = str(error), field_name
+    page.error, page.error_field = renamed(str(error), FORM_LABELS), field_name
     page.exports = []
     return page
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 
 from ..settings import Config
@@ -52,17 +51,22 @@ def find_record(catalog, typed: str):
 def build_if_missing(config: Config) -> None:
     """Build the catalog and index when nothing has been built yet, as `serve` does: with the
     progress bar, leaving out (and listing) invalid documents. Raises UserError when it cannot."""
-    from ..build import BuildLocked, rebuild
-    from ..catalog import Catalog
-    from ..generations import current_generation, index_path
+    from ..generations import index_path, sqlite_generation
 
-    catalog = Catalog(config.database_url)
-    try:
-        generation = current_generation(catalog)
-    finally:
-        catalog.dispose()
+    generation = sqlite_generation(config.database_url)  # SQLite: without importing SQLAlchemy
+    if generation is None:
+        from ..catalog import Catalog
+        from ..generations import current_generation
+
+        catalog = Catalog(config.database_url)
+        try:
+            generation = current_generation(catalog)
+        finally:
+            catalog.dispose()
     if generation and index_path(config, generation).is_dir():
         return
+    from ..build import BuildLocked, rebuild
+
     require_documents(config)
     print(f"archive: nothing built yet: building the catalog and index from {config.documents_dir} "
           "first", file=sys.stderr)
@@ -131,12 +135,10 @@ def search_request(args: argparse.Namespace, service, *, page: int = 1, page_siz
 
 
 def flag_names(message: str) -> str:
-    """A request error as the command line says it: `--limit`, not `page_size` (quoted values,
-    which are what the user typed, are left alone)."""
-    parts = re.split(r'("[^"]*")', message)
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(FLAGS) + r")(?![\w-])")
-    return "".join(part if part.startswith('"') else pattern.sub(lambda m: FLAGS[m[1]], part)
-                   for part in parts)
+    """A request error as the command line says it: `--limit`, not `page_size`."""
+    from ..search import renamed
+
+    return renamed(message, FLAGS)
 
 
 # -- output ----------------------------------------------------------------------------------

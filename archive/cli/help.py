@@ -11,7 +11,7 @@ def add_commands(commands) -> None:
     from ..help import topic_list
 
     help_ = commands.add_parser(
-        "help", help="print the documentation of a topic (search, export, cite, settings, api)",
+        "help", help="print the documentation of a topic (search, export, cite, documents, ...)",
         description="Print the installed documentation. Topics:\n" + topic_list(),
         formatter_class=_raw())
     help_.add_argument("topic", nargs="?", help="a topic; without one, list them")
@@ -28,7 +28,7 @@ def cmd_help(args, config) -> int:
     from ..help import TOPICS, topic_list, topic_text
 
     if not args.topic:
-        print("archive help TOPIC prints one of these (the web reader shows them at /help):")
+        print("archive help TOPIC prints one of these (the web reader explains searching at /help):")
         print(topic_list())
         return 0
     name = args.topic.strip().lower()

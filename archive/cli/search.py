@@ -22,7 +22,7 @@ def add_commands(commands) -> None:
         "sender: and date:) is explained by `archive help search` and on the web reader's /help page.")
     add_search_options(search, 'e.g. Vishinsky, "air cover", sender:Filippov date:1950-05')
     search.add_argument("--limit", type=int, default=10, metavar="N", help="hits per page (1-100)")
-    search.add_argument("--page", type=int, default=1, metavar="N")
+    search.add_argument("--page", type=int, default=1, metavar="N", help="page of results (from 1)")
     search.add_argument("--json", action="store_true", help="print the JSON envelope of the API")
     search.set_defaults(handler=cmd_search)
 
