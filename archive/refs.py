@@ -33,7 +33,7 @@ PARTS = ("fond", "opis", "delo", "papka", "listy")
 LABELS = {
     "fond": "fond|f|фонд|ф",
     "opis": "opis|op|опись|оп",
-    "delo": r"delo|d|дело|д|ед\.\s?хр",
+    "delo": r"delo|dd|d|дело|дд|д|ед\.\s?хр",  # "dd. 1–125": several dela
     # "р" is the Cyrillic letter, typed for a Latin "P."; "p." is decided by its place (below)
     "papka": "papka|pap|pa|p|папка|пап|п|р",
     "listy": "listy|list|ll|l|pp|листы|лист|лл|л|bl|ff|fols?|folios?",
@@ -43,13 +43,15 @@ _LABEL = re.compile(rf"(?<!\w)(?:{_LABELS})(?!\w)\s*[.:]?\s*", re.I)
 _SHEET_LABEL = re.compile(rf"(?<!\w)(?:{LABELS['listy']})(?!\w)\s*[.:]?\s*\d", re.I)
 # Fond, opis, delo and papka: a number with at most one letter ("059a", "5а", "1s"), a lettered
 # fond ("R-5446", "Р-9401") or a roman opis ("III").
-_NUMBER = r"(?:[^\W\d_]{1,2}-)?\d+(?:[^\W\d_](?!\w))?"
+_NUMBER = r"(?:[^\W\d_]{1,2}-)?\d++(?:[^\W\d_](?!\w))?"
 _ROMAN = r"[IVXL]+(?![\w])"
 _UNIT = re.compile(rf"(?:{_NUMBER}|{_ROMAN})(?![\w/–—-])")  # a range of dela ("d. 3-4") is not
 # Sheets: numbers, ranges and lists of them, a sheet's back marked "ob." ("10-12, 15", "5 об.").
 _SHEET = _NUMBER + r"(?:\s?(?:ob|об|v)(?!\w)\.?)?"
 _RANGE = _SHEET + r"(?:\s*[-–—]\s*" + _SHEET + ")?"
-_LISTY = re.compile(_RANGE + r"(?:(?:\s*,\s*|\s+(?:and|и)\s+)" + _RANGE + r")*(?!\w)", re.I)
+_LISTY = re.compile(
+    _RANGE + r"(?:(?:\s*,\s*|\s+(?:and|и)\s+)" + _RANGE + r"(?!\s*(?!(?:and|и)\b)[^\W\d_]{3,}))*(?!\w)", re.I
+)
 # Fond, opis and delo with a number never occur in prose, unlike "p. 118" in a book citation.
 _STRONG = "|".join(LABELS[part] for part in ("fond", "opis", "delo"))
 _ARCHIVAL = re.compile(rf"(?<!\w)(?:{_STRONG})(?!\w)\s*[.:]?\s*(?:[^\W\d_]{{1,2}}-)?\d", re.I)
@@ -58,6 +60,11 @@ _DOTTED = re.compile(
     r"(?P<fond>\d+[^\W\d_]?)\.(?P<opis>\d+[^\W\d_]?)\.(?P<delo>\d+[^\W\d_]?)"
     r"(?:\.(?P<listy>" + _LISTY.pattern.removesuffix(r"(?!\w)") + r"))?(?![\w.]\w)",
     re.I,
+)
+# fond, opis, delo[, list] as bare numbers right after an archive: "GARF 9401, 2, 99, 386".
+_COMMAS = re.compile(
+    r"(?P<fond>\d+[^\W\d_]?), (?P<opis>\d+[^\W\d_]?), (?P<delo>\d+[^\W\d_]?)"
+    r"(?:, (?P<listy>\d+(?:\s?[-–]\s?\d+)?))?(?!\s?[,.]?\s?\d)(?!\w)"
 )
 # Call numbers of archives outside the fond/opis/delo tradition: "FO 371/84053", "DY 30/IV 2/2/123",
 # "RG 59", "106-00021-02".
@@ -79,6 +86,7 @@ _LEAD_IN = re.compile(
     re.I | re.S,
 )
 _IBID = re.compile(r"(?:ibid|ibidem|там\s+же)\.?", re.I)
+_IBID_IN_TEXT = re.compile(r"(?<!\w)(?:ibid|ibidem|там\s+же)(?!\w)\.?", re.I)
 _RANK = {"fond": 0, "opis": 1, "papka": 2, "delo": 3, "listy": 4}
 
 
@@ -294,10 +302,20 @@ def _find_mentions(source: str, archives: ArchiveAuthority) -> list[_Mention]:
 def _read_lead(source: str, end: int, default: str, archives: ArchiveAuthority) -> list[ArchiveRef]:
     """References before the first known archive: parts without an archive, or an unknown one."""
     start = _SEP.match(source, 0, end).end()
-    label = _LABEL.match(source, start, end)
-    if label and _readable(source, label, end):
+    if _archival_label_at(source, start, end):
         return _read_run(source, start, start, end, default, archives)
     return _read_unknown(source, start, end, default, archives)
+
+
+# "p." and "pp." alone are a book's pages far more often than an archive's papka or sheets.
+_BOOK_LABELS = ("p", "pp", "pa")
+
+
+def _archival_label_at(source: str, pos: int, end: int) -> bool:
+    """Whether source[pos:end] starts with a readable part that a book citation never has."""
+    label = _LABEL.match(source, pos, end)
+    return (label is not None and _readable(source, label, end)
+            and label.group().strip(" .:").lower() not in _BOOK_LABELS)
 
 
 def _read_unknown(source: str, start: int, end: int, default: str,
@@ -314,6 +332,11 @@ def _read_unknown(source: str, start: int, end: int, default: str,
         name = source[name_start:name_end]
         return _read_run(source, name_start, name_end, end, name, archives)
     if clue is None:
+        # "(ibid., l. 14)": parts cited after an "Ibid." stand for the archive cited before.
+        for ibid in _IBID_IN_TEXT.finditer(source, start, end):
+            parts_start = _SEP.match(source, ibid.end(), end).end()
+            if _archival_label_at(source, parts_start, end):
+                return _read_run(source, parts_start, parts_start, end, default, archives)
         return []
     name_start, name = _name_before(source, start, clue.start())
     if not name:
@@ -329,7 +352,7 @@ def _name_before(source: str, start: int, end: int) -> tuple[int, str]:
     without the words that lead into it ("Found in", "Source:")."""
     text = source[start:end]
     clause_start = 0
-    for boundary in re.finditer(r"[;\[\]]|\.\s|:\s|,\s|(?<=[^\s(])\(", text):
+    for boundary in re.finditer(r"[;\[\]()]|\.\s|:\s|,\s", text):
         if text[boundary.end():].strip(" \t\n,.;:()[]"):
             clause_start = boundary.end()
     clause = text[clause_start:]
@@ -338,7 +361,7 @@ def _name_before(source: str, start: int, end: int) -> tuple[int, str]:
         clause_start += lead.end()
         clause = clause[lead.end():]
     name = clause.strip(" \t\n,.;:()[]")
-    if _IBID.fullmatch(name) or not name:
+    if _IBID.fullmatch(name) or not re.search(r"[^\W\d_]", name):  # "618–9: d. 232" names none
         return start + clause_start, ""
     return start + text.index(name, clause_start), name
 
@@ -372,16 +395,18 @@ def _readable(source: str, label: re.Match, end: int) -> bool:
 
 
 def _read_value(source: str, label: re.Match) -> re.Match | None:
-    pattern = _LISTY if label.lastgroup == "listy" else _UNIT
+    several = label.lastgroup == "delo" and label.group().strip(" .:").lower() in ("dd", "дд")
+    pattern = _LISTY if label.lastgroup == "listy" or several else _UNIT
     return pattern.match(source, label.end())
 
 
 def _read_run(source: str, start: int, pos: int, end: int, archive: str,
-              archives: ArchiveAuthority) -> list[ArchiveRef]:
+              archives: ArchiveAuthority, inherited: dict | None = None) -> list[ArchiveRef]:
     """The references in source[pos:end] for `archive` (named from `start`): one, or several
-    when a delo (or opis) is cited again under the same fond ("d. 826, ..., and d. 827, ...")."""
+    when a delo (or opis) is cited again under the same fond ("d. 826, ..., and d. 827, ...").
+    `inherited`: the fond (and opis) a continued reference shares with the one before."""
     refs: list[ArchiveRef] = []
-    parts: dict[str, str] = {}
+    parts: dict[str, str] = dict(inherited or {})
     ref_start, last = start, pos
 
     def finish() -> None:
@@ -424,6 +449,12 @@ def _read_run(source: str, start: int, pos: int, end: int, archive: str,
         if _names_another_archive(source, pos, end):
             finish()  # "...; GANO, f. 3": another archive the authority does not know
             return refs + _read_unknown(source, pos, end, archive, archives)
+        again = _continued_part(source, pos, end, parts)
+        if again is not None:  # "..., l. 32–6: Feb. 7), 230 (d. 230, l. 67–75": the same file
+            finish()
+            shared = {k: v for k, v in parts.items() if _RANK.get(k, 9) < _RANK[again.lastgroup]}
+            return refs + _read_run(source, again.start(), again.start(), end, archive, archives,
+                                    shared)
         # Prose may follow a reference ("..., l. 30: March 20, 1939"; ". Translated by ...");
         # a part that cannot be read ("d. 3-4", "opis one, delo 3") may not.
         if _unreadable_part_at(source, pos, end) or (parts and _ARCHIVAL.search(rest)):
@@ -443,8 +474,23 @@ def _names_another_archive(source: str, pos: int, end: int) -> bool:
     first = min(x for x in (clue.start() if clue else end, call[1] if call else end))
     if first >= end:
         return False
-    between = source[pos:first]
-    return bool(between.strip(" ,.;:()[]")) and not _LABEL.search(between)
+    if call is not None and call[1] == first:
+        return True
+    name_start, name = _name_before(source, pos, first)
+    return bool(name) and not _LABEL.match(name)
+
+
+def _continued_part(source: str, pos: int, end: int, parts: dict) -> re.Match | None:
+    """The label of a delo or opis cited again after prose that names no archive ("), 230 (d.
+    230"), under the fond already read; None otherwise."""
+    clue = _ARCHIVAL.search(source, pos, end)
+    if clue is None or "fond" not in parts:
+        return None
+    label = _LABEL.match(source, clue.start(), end)
+    if label.lastgroup not in ("delo", "opis") or label.lastgroup not in parts:
+        return None
+    _, name = _name_before(source, pos, clue.start())
+    return label if not name else None
 
 
 def _unreadable_part_at(source: str, pos: int, end: int) -> bool:
@@ -463,7 +509,7 @@ def _papka_or_sheets(source: str, pos: int, end: int, parts: dict) -> str:
 
 def _read_shortcut(source: str, pos: int, end: int) -> tuple[re.Match, dict] | None:
     """A dotted fond.opis.delo[.listy] or a call number, right after the archive's name."""
-    dotted = _DOTTED.match(source, pos, end)
+    dotted = _DOTTED.match(source, pos, end) or _COMMAS.match(source, pos, end)
     if dotted:
         return dotted, {k: v for k, v in dotted.groupdict().items() if v}
     pos = _CALL_LABEL.match(source, pos, end).end() if _CALL_LABEL.match(source, pos, end) else pos
