@@ -127,6 +127,7 @@ class Record:
     archive_ref_status: str | None = None
     published_in: list[str] = field(default_factory=list)
     source_url: str | None = None
+    source_copies: list[str] = field(default_factory=list)  # copies of the source, secondary
     translator: str | None = None
     replies_to: list[str] = field(default_factory=list)
     confidence: str | None = None

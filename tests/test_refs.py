@@ -463,3 +463,63 @@ def _latin(ref: ArchiveRef) -> ArchiveRef:
     table = str.maketrans("абвгдеопрс", "abvgdeoprs")
     parts = {k: v.translate(table) if v and k != "cited" else v for k, v in ref.__dict__.items()}
     return ArchiveRef(**parts)
+
+
+def parts(ref: ArchiveRef) -> tuple:
+    return (ref.archive, ref.fond, ref.opis, ref.delo, ref.papka, ref.listy, ref.call_number)
+
+
+# The kinds issue 13 lists, with its own illustrations (the published footnotes are in
+# tests/test_refs_footnotes.py).
+@pytest.mark.parametrize(
+    ("text", "expected", "russian"),
+    [
+        ("GARF, f. R-5446, op. IV, d. 12, l. 3", [("GARF", "R-5446", "IV", "12", None, "3", None)],
+         ["ГАРФ. Ф. Р-5446. Оп. IV. Д. 12. Л. 3."]),
+        ("Archive of the President, RF, f. 3, op. 65, d. 826, ll. 40-45, and d. 827, ll. 3-9",
+         [("APRF", "3", "65", "826", None, "40-45", None),
+          ("APRF", "3", "65", "827", None, "3-9", None)],
+         ["АПРФ. Ф. 3. Оп. 65. Д. 826. Л. 40-45.", "АПРФ. Ф. 3. Оп. 65. Д. 827. Л. 3-9."]),
+        ("handwritten: APRF, f. 45, op. 1, d. 331, l. 55.", [("APRF", "45", "1", "331", None, "55", None)],
+         ["АПРФ. Ф. 45. Оп. 1. Д. 331. Л. 55."]),
+        ("RGASPI 17.162.39.101-102", [("RGASPI", "17", "162", "39", None, "101-102", None)],
+         ["РГАСПИ. Ф. 17. Оп. 162. Д. 39. Л. 101-102."]),
+        ("Архив внешней политики РФ, ф. 07, оп. 23а, п. 18, д. 234, л. 5",
+         [("AVP RF", "07", "23а", "234", "18", "5", None)], ["АВП РФ. Ф. 07. Оп. 23а. П. 18. Д. 234. Л. 5."]),
+        ("AVPRF, f. 059a, op. 5a, d. 3, p. 11, l. 14 ob.",
+         [("AVP RF", "059a", "5a", "3", "11", "14 ob.", None)],
+         ["АВП РФ. Ф. 059а. Оп. 5а. П. 11. Д. 3. Л. 14 об."]),
+        ("TsKhSD, f. 5, op. 28, d. 5, ll. 1-3", [("RGANI", "5", "28", "5", None, "1-3", None)],
+         ["РГАНИ. Ф. 5. Оп. 28. Д. 5. Л. 1-3."]),
+        ("RGAE, f. 4372, op. 11, d. 52", [("RGAE", "4372", "11", "52", None, None, None)],
+         ["РГАЭ. Ф. 4372. Оп. 11. Д. 52."]),
+        ("GAKhK, f. P-137, op. 1, d. 2", [("GAKhK", "P-137", "1", "2", None, None, None)],
+         ["ГАХК. Ф. П-137. Оп. 1. Д. 2."]),
+        ("Ф. 3. Оп. 65. Д. 9. Л. 51.", [("", "3", "65", "9", None, "51", None)],
+         ["Ф. 3. Оп. 65. Д. 9. Л. 51."]),
+        ("PRO FO 371/84053", [("PRO", "FO 371", None, "84053", None, None, "FO 371/84053")],
+         ["PRO. FO 371/84053."]),
+        ("BArch, DY 30/3401", [("BArch", "DY 30", None, "3401", None, None, "DY 30/3401")],
+         ["BArch. DY 30/3401."]),
+        ("NARA RG 59", [("NARA", "RG 59", None, None, None, None, "RG 59")], ["NARA. RG 59."]),
+        ("AMFA (Beijing) 106-00021-02",
+         [("AMFA (Beijing)", None, None, "106-00021-02", None, None, "106-00021-02")],
+         ["AMFA (Beijing). 106-00021-02."]),
+    ],
+)
+def test_issue_forms(archives, text, expected, russian):
+    refs = parse_refs(text, archives)
+    assert ([parts(r) for r in refs], [format_russian(r, archives) for r in refs]) == (expected, russian)
+
+
+def test_notes_say_how_the_archive_was_read(archives):
+    texts = ["GANO, f. 3, l. 5", "Ф. 3. Оп. 65. Д. 9.", "TsKhSD, f. 5", "APRF, f. 3"]
+    notes = [ref_to_json(parse_refs(t, archives)[0], archives)["notes"] for t in texts]
+    assert notes == [
+        ['archive "GANO" is not in the archive authority; it is kept as written. To resolve it, '
+         "add it to documents/authority/archives.yaml (id, name_en, name_ru, abbreviations; a "
+         "former name goes under former_names)"],
+        ["no archive named: the parts were read without an archive"],
+        ['"TsKhSD" is a former name of RGANI'],
+        [],
+    ]
