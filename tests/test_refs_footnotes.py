@@ -288,6 +288,8 @@ FOOTNOTES = [
     ("Stalin to Kaganovich, Molotov September 2, 1935Archive: RGASPI F. 558. Op 11. D. 89. "
      "L. 2, 2v. Autograph.", [rgaspi("558", "11", "89", "2, 2v")]),
     ("Archive: RGASPI F. 558. Op. 11. D. 84. L. 75. Autograph.", [rgaspi("558", "11", "84", "75")]),
+    ("1 Number and date entered by the secretary. On the same day sent in code from Sochi at 3 "
+     "o'clock. 3 min. (Ibid. L. 74).", [R("", listy="74")]),
     ("1 Number and date entered by the secretary. On the same day it was sent in code from Gagra "
      "at 16:00. 20 minutes. (Ibid. L. 75).", [R("", listy="75")]),
     # Stalin's Letters to Molotov, 1925–1936 (Yale), notes to letter 55 (the former name
@@ -308,6 +310,9 @@ FOOTNOTES = [
     # /p/851.
     ("(618–9: d. 232, l. 31–4)", [R("", delo="232", listy="31–4")]),
     ("(l. 172: March 27)", [R("", listy="172")]),
+    ("(l. 186: April 3)", [R("", listy="186")]),
+    ("(l. 213–7: April 15)", [R("", listy="213–7")]),
+    ("(l. 220–1: April 17)", [R("", listy="220–1")]),
     ("Khaustov et al., Lubianka: Stalin i VChK, 606–10 (APRF, f. 3, op. 58, d. 230, l. 67–75: "
      "E. K. Mukhanova testimony, Feb. 10).", [aprf("3", "58", "230", "67–75")]),
     # Kotkin, note 235: a second file of the same fond and opis after a date and a page number.
@@ -347,8 +352,22 @@ NO_REFERENCE = [
 ]
 
 
+# Published references with a misprint ("Op. P." for "Op. 11"): an error quoting the part that
+# cannot be read, never a silent misreading (Stalin and Kaganovich. Correspondence, archive lines
+# of 1 October 1933 and 1 September 1934; marxistleninists.org/Stalin/Stalin%20Kaganovich/
+# 1933%20october.htm and 1934%20september.htm).
+UNREADABLE = [
+    ("Archive: RGASPI F. 558. Op. P. D. 81. L. 77. Certified typewritten copy.",
+     "Op. P. D. 81. L. 77. Certified typewritten copy"),
+    ("Archive: RGASPI F. 558. Op. P. D. 84. L. 80, 83. Original. Typescript; F. 558. Op. 11. "
+     "D. 50. L. 59–62. Typewritten text with Molotov's editing.",
+     "Op. P. D. 84. L. 80, 83. Original. Typescript; F. 558. Op. 11. D. 50. L. 59–62. "
+     "Typewritten text with Molotov's editing"),
+]
+
+
 def test_the_table_is_large_enough():
-    assert len(FOOTNOTES) >= 120 - len(NO_REFERENCE)
+    assert len(FOOTNOTES) >= 120
     assert len({text for text, _ in FOOTNOTES}) == len(FOOTNOTES)
 
 
@@ -364,3 +383,11 @@ def test_no_reference_is_a_precise_error(text, capsys):
     assert main(["ref", "--json", text]) == 1
     out, err = capsys.readouterr()
     assert (out, err.strip()) == ("", f'archive: no archive reference found in "{text}"')
+
+
+@pytest.mark.parametrize(("text", "unreadable"), UNREADABLE)
+def test_a_misprinted_part_is_a_precise_error(text, unreadable, capsys):
+    assert main(["ref", "--json", text]) == 1
+    out, err = capsys.readouterr()
+    assert (out, err.strip()) == (
+        "", f'archive: cannot read "{unreadable}" in archive reference "{text}"')
