@@ -305,9 +305,8 @@ FOOTNOTES = [
     # p/253.
     ("See GARF 9401, 2, 99, 386. Vyshinsky dribbled while listening to his telephone and in "
      "September 1945 it stopped working.", [R("GARF", "9401", "2", "99", listy="386")]),
-    # S. Kotkin, Stalin, vol. 2, two more of the parenthetical references of notes 233 and 234
-    # (no archive named: they continue the one before); hello.chitka.online/b/stalin-7/p/705 and
-    # /p/851.
+    # S. Kotkin, Stalin, vol. 2, more parenthetical references from notes 233 and 234 (those
+    # without an archive continue the one before); hello.chitka.online/b/stalin-7/p/705 and /p/851.
     ("(618–9: d. 232, l. 31–4)", [R("", delo="232", listy="31–4")]),
     ("(l. 172: March 27)", [R("", listy="172")]),
     ("(l. 186: April 3)", [R("", listy="186")]),
