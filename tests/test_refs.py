@@ -6,15 +6,8 @@ import pytest
 
 from archive.archives import ArchiveAuthority, load_archives
 from archive.records import ArchiveRef
-from archive.refs import (
-    RefError,
-    format_long,
-    format_russian,
-    format_short,
-    parse_refs,
-    ref_from_mapping,
-    ref_to_json,
-)
+from archive.ref_formats import format_long, format_russian, format_short, ref_to_json
+from archive.refs import RefError, parse_refs, ref_from_mapping
 
 AUTHORITY = Path(__file__).resolve().parent.parent / "documents" / "authority" / "archives.yaml"
 
