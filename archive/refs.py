@@ -323,7 +323,9 @@ def _read_run(source: str, start: int, pos: int, end: int, archive: str,
             if part == "papka" and label.group().strip(" .:").lower() in ("p", "р", "п"):
                 part = _papka_or_sheets(source, value.end(), end, parts)
             if part in parts:
-                if part not in ("delo", "opis") or "fond" not in parts:
+                # "...; f. 89, ...": after a semicolon, another fond of the same archive
+                another_fond = part == "fond" and ";" in source[last:label.start()]
+                if not another_fond and (part not in ("delo", "opis") or "fond" not in parts):
                     raise RefError(f'{part} given twice in archive reference "{source}"')
                 finish()
                 parts = {k: v for k, v in parts.items() if _RANK.get(k, 9) < _RANK[part]}
