@@ -88,6 +88,7 @@ _LEAD_IN = re.compile(
 _IBID = re.compile(r"(?:ibid|ibidem|там\s+же)\.?", re.I)
 _IBID_IN_TEXT = re.compile(r"(?<!\w)(?:ibid|ibidem|там\s+же)(?!\w)\.?", re.I)
 _RANK = {"fond": 0, "opis": 1, "papka": 2, "delo": 3, "listy": 4}
+MAX_CHARS = 4000
 
 
 class RefError(ValueError):
@@ -114,19 +115,22 @@ def parse_refs(
     source = text.strip()
     if not source:
         raise RefError("empty archive reference")
+    if len(source) > MAX_CHARS:  # the longest footnote in the tests has 650
+        raise RefError(f"archive reference too long: {len(source):,} characters (at most "
+                       f"{MAX_CHARS:,}); split it into several references")
     default = ""
     if default_archive is not None:
         known = archives.resolve(default_archive)
         default = known.id if known else default_archive.strip()
     mentions = _find_mentions(source, archives)
     lead_end = mentions[0].start if mentions else len(source)
-    refs = _read_lead(source, lead_end, default, archives)
+    refs = _read(source, _lead_step(source, lead_end, default), lead_end)
     for i, mention in enumerate(mentions):
         end = mentions[i + 1].start if i + 1 < len(mentions) else len(source)
         archive = mention.archive.id if mention.archive else mention.name
         if not archive and refs:
             archive = refs[-1].archive  # "Ibid."
-        refs.extend(_read_run(source, mention.start, mention.end, end, archive, archives))
+        refs.extend(_read(source, _Run(mention.start, mention.end, archive), end))
     if not refs:
         raise RefError(f'no archive reference found in "{source}"')
     return refs
@@ -191,12 +195,43 @@ def _find_mentions(source: str, archives: ArchiveAuthority) -> list[_Mention]:
     return mentions
 
 
-def _read_lead(source: str, end: int, default: str, archives: ArchiveAuthority) -> list[ArchiveRef]:
-    """References before the first known archive: parts without an archive, or an unknown one."""
+@dataclass
+class _Run:
+    """Read the parts from `pos` for `archive`, the reference's text starting at `start`."""
+
+    start: int
+    pos: int
+    archive: str
+    inherited: dict | None = None  # the fond (and opis) a continued reference shares
+
+
+@dataclass
+class _Unknown:
+    """Look from `start` for an archive the authority does not know, named before its parts."""
+
+    start: int
+    default: str
+
+
+def _read(source: str, step: _Run | _Unknown | None, end: int) -> list[ArchiveRef]:
+    """Every reference in source[:end] from `step` on; each step reads on from where the last
+    one stopped, so a string of many references is read in a loop, not by recursion."""
+    refs: list[ArchiveRef] = []
+    while step is not None:
+        if isinstance(step, _Unknown):
+            step = _read_unknown(source, step.start, end, step.default)
+        else:
+            found, step = _read_run(source, step, end)
+            refs += found
+    return refs
+
+
+def _lead_step(source: str, end: int, default: str) -> _Run | _Unknown:
+    """Before the first known archive: parts without an archive, or an unknown one."""
     start = _SEP.match(source, 0, end).end()
     if _archival_label_at(source, start, end):
-        return _read_run(source, start, start, end, default, archives)
-    return _read_unknown(source, start, end, default, archives)
+        return _Run(start, start, default)
+    return _Unknown(start, default)
 
 
 # "p." and "pp." alone are a book's pages far more often than an archive's papka or sheets.
@@ -210,8 +245,7 @@ def _archival_label_at(source: str, pos: int, end: int) -> bool:
             and label.group().strip(" .:").lower() not in _BOOK_LABELS)
 
 
-def _read_unknown(source: str, start: int, end: int, default: str,
-                  archives: ArchiveAuthority) -> list[ArchiveRef]:
+def _read_unknown(source: str, start: int, end: int, default: str) -> _Run | None:
     """An archive the authority does not know, named in source[start:end] before its parts.
 
     Prose that names no part is skipped: only a fond, opis or delo with a number, a call number
@@ -221,22 +255,21 @@ def _read_unknown(source: str, start: int, end: int, default: str,
     call = _find_call(source, start, end)
     if call is not None and (clue is None or call[0] < clue.start()):
         name_start, name_end = call[1], call[2]
-        name = source[name_start:name_end]
-        return _read_run(source, name_start, name_end, end, name, archives)
+        return _Run(name_start, name_end, source[name_start:name_end])
     if clue is None:
         # "(ibid., l. 14)": parts cited after an "Ibid." stand for the archive cited before.
         for ibid in _IBID_IN_TEXT.finditer(source, start, end):
             parts_start = _SEP.match(source, ibid.end(), end).end()
             if _archival_label_at(source, parts_start, end):
-                return _read_run(source, parts_start, parts_start, end, default, archives)
-        return []
+                return _Run(parts_start, parts_start, default)
+        return None
     name_start, name = _name_before(source, start, clue.start())
     if not name:
         if _IBID.fullmatch(source[name_start:clue.start()].strip(" ,.;:")):
             name = default
         name_start = clue.start()
         name = name or default
-    return _read_run(source, name_start, clue.start(), end, name, archives)
+    return _Run(name_start, clue.start(), name)
 
 
 def _name_before(source: str, start: int, end: int) -> tuple[int, str]:
@@ -292,13 +325,13 @@ def _read_value(source: str, label: re.Match) -> re.Match | None:
     return pattern.match(source, label.end())
 
 
-def _read_run(source: str, start: int, pos: int, end: int, archive: str,
-              archives: ArchiveAuthority, inherited: dict | None = None) -> list[ArchiveRef]:
-    """The references in source[pos:end] for `archive` (named from `start`): one, or several
-    when a delo (or opis) is cited again under the same fond ("d. 826, ..., and d. 827, ...").
-    `inherited`: the fond (and opis) a continued reference shares with the one before."""
+def _read_run(source: str, run: _Run, end: int) -> tuple[list[ArchiveRef], _Run | _Unknown | None]:
+    """The references in source[run.pos:end] for `run.archive`: one, or several when a delo (or
+    opis) is cited again under the same fond ("d. 826, ..., and d. 827, ..."); and where reading
+    goes on (another archive, or the same file continued after prose), if anywhere."""
     refs: list[ArchiveRef] = []
-    parts: dict[str, str] = dict(inherited or {})
+    parts: dict[str, str] = dict(run.inherited or {})
+    archive, start, pos = run.archive, run.start, run.pos
     ref_start, last = start, pos
 
     def finish() -> None:
@@ -342,13 +375,12 @@ def _read_run(source: str, start: int, pos: int, end: int, archive: str,
     if not _CONNECTIVES.fullmatch(rest):
         if _names_another_archive(source, pos, end):
             finish()  # "...; GANO, f. 3": another archive the authority does not know
-            return refs + _read_unknown(source, pos, end, archive, archives)
+            return refs, _Unknown(pos, archive)
         again = _continued_part(source, pos, end, parts)
         if again is not None:  # "..., l. 32–6: Feb. 7), 230 (d. 230, l. 67–75": the same file
             finish()
             shared = {k: v for k, v in parts.items() if _RANK.get(k, 9) < _RANK[again.lastgroup]}
-            return refs + _read_run(source, again.start(), again.start(), end, archive, archives,
-                                    shared)
+            return refs, _Run(again.start(), again.start(), archive, shared)
         # Prose may follow a reference ("..., l. 30: March 20, 1939"; ". Translated by ...");
         # a part that cannot be read ("d. 3-4", "opis one, delo 3") may not.
         if _unreadable_part_at(source, pos, end) or (parts and _ARCHIVAL.search(rest)):
@@ -358,7 +390,7 @@ def _read_run(source: str, start: int, pos: int, end: int, archive: str,
         name = source[start:last]
         raise RefError(f'no fond, opis, delo, papka or listy after "{name}" in "{source}"')
     finish()
-    return refs
+    return refs, None
 
 
 def _names_another_archive(source: str, pos: int, end: int) -> bool:

@@ -519,3 +519,16 @@ def test_notes_say_how_the_archive_was_read(archives):
         ['"TsKhSD" is a former name of RGANI'],
         [],
     ]
+
+
+def test_many_references_in_one_string_are_read_without_recursion(archives):
+    text = "AB, f. 1; " * 399  # once a RecursionError: each archive not in the authority recursed
+    refs = parse_refs(text, archives)
+    assert (len(refs), refs[-1]) == (399, ArchiveRef("AB", fond="1", cited="AB, f. 1"))
+
+
+def test_an_overlong_reference_is_refused(archives):
+    with pytest.raises(RefError) as error:
+        parse_refs("APRF, f. 1; " * 400, archives)
+    assert str(error.value) == ("archive reference too long: 4,799 characters (at most 4,000); "
+                                "split it into several references")
