@@ -99,8 +99,7 @@ class RefError(ValueError):
 class _Mention:
     start: int
     end: int
-    archive: Archive | None  # None: an archive the authority does not know, named as written
-    name: str = ""
+    archive: Archive
 
 
 def parse_refs(
@@ -115,7 +114,7 @@ def parse_refs(
     source = text.strip()
     if not source:
         raise RefError("empty archive reference")
-    if len(source) > MAX_CHARS:  # the longest footnote in the tests has 650
+    if len(source) > MAX_CHARS:  # ten times the longest published footnote in the tests
         raise RefError(f"archive reference too long: {len(source):,} characters (at most "
                        f"{MAX_CHARS:,}); split it into several references")
     default = ""
@@ -127,10 +126,7 @@ def parse_refs(
     refs = _read(source, _lead_step(source, lead_end, default), lead_end)
     for i, mention in enumerate(mentions):
         end = mentions[i + 1].start if i + 1 < len(mentions) else len(source)
-        archive = mention.archive.id if mention.archive else mention.name
-        if not archive and refs:
-            archive = refs[-1].archive  # "Ibid."
-        refs.extend(_read(source, _Run(mention.start, mention.end, archive), end))
+        refs.extend(_read(source, _Run(mention.start, mention.end, mention.archive.id), end))
     if not refs:
         raise RefError(f'no archive reference found in "{source}"')
     return refs
@@ -164,8 +160,9 @@ def ref_from_mapping(data: dict, archives: ArchiveAuthority, *, cited: str = "")
 
 
 def _find_mentions(source: str, archives: ArchiveAuthority) -> list[_Mention]:
-    """Archive names in `source`: every name the authority knows (longest first, neighbours
-    naming one archive merged), then the names it does not know, found by what follows them."""
+    """The names the authority knows in `source` (longest first; neighbours naming one archive,
+    "Archive of the President ..., APRF", are one mention). Names it does not know are found
+    later, by the parts that follow them (`_read_unknown`)."""
     words = list(_WORD.finditer(source))
     mentions: list[_Mention] = []
     i = 0
