@@ -156,6 +156,8 @@ def ref_from_mapping(data: dict, archives: ArchiveAuthority, *, cited: str = "")
         parts[part] = value
     name = str(data["archive"]).strip()
     known = archives.resolve(name)
+    if known is None and "," in name:  # facets and `archive:` queries keep names comma-free
+        raise RefError(f'archive: a name not in the authority may not contain a comma, got "{name}"')
     return ArchiveRef(archive=known.id if known else name, cited=cited, **parts)
 
 
@@ -282,7 +284,8 @@ def _name_before(source: str, start: int, end: int) -> tuple[int, str]:
     if lead:
         clause_start += lead.end()
         clause = clause[lead.end():]
-    name = clause.strip(" \t\n,.;:()[]")
+    strip = " \t\n,.;:()[]"
+    name = clause.strip(strip).rsplit(",", 1)[-1].strip(strip)  # names never hold a comma
     if _IBID.fullmatch(name) or not re.search(r"[^\W\d_]", name):  # "618–9: d. 232" names none
         return start + clause_start, ""
     return start + text.index(name, clause_start), name
@@ -291,7 +294,7 @@ def _name_before(source: str, start: int, end: int) -> tuple[int, str]:
 _CALL_LABEL = re.compile(r"(?i:document|doc|file(?:\s+no)?|dossier|no)\.?\s*")
 _NAME_WORD = r"(?!(?i:document|doc|file|dossier|no)\b)[A-Z][\w'’-]*"
 _FOREIGN_NAME = re.compile(
-    rf"(?P<name>(?:{_NAME_WORD}(?:\s+(?:of|the|and|for|des|der|und|du|de)\s+|,?\s+))*"
+    rf"(?P<name>(?:{_NAME_WORD}(?:\s+(?:of|the|and|for|des|der|und|du|de)\s+|\s+))*"
     rf"{_NAME_WORD}(?:\s*\([A-Z][\w ]*\))?)[\s,:]*(?:{_CALL_LABEL.pattern})?$"
 )
 

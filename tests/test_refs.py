@@ -341,6 +341,8 @@ def test_ref_from_mapping_keeps_cited(archives):
         ({"archive": "APRF", "fond": "forty"}, 'fond: cannot read "forty"'),
         ({"archive": "APRF", "delo": True}, "delo: expected text or a number, got True"),
         ({"archive": "APRF", "listy": [1, 2]}, "listy: expected text or a number, got [1, 2]"),
+        ({"archive": "BAB, SAPMO", "fond": "1"},
+         'archive: a name not in the authority may not contain a comma, got "BAB, SAPMO"'),
     ],
 )
 def test_ref_from_mapping_errors(archives, data, message):

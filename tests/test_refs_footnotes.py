@@ -323,7 +323,7 @@ FOOTNOTES = [
     ("The Russian minutes of SED conversations with Stalin, in Bernd Bonwetsch and Sergej "
      "Kudrjasov, “Stalin und die II. Parteikonferenz der SED”, 173–206. The German record is in "
      "BAB, SAPMO, NY 4036: Nachlass Pieck, 696, 12–25.",
-     [R("BAB, SAPMO", "NY 4036", call="NY 4036: Nachlass Pieck, 696, 12–25")]),
+     [R("SAPMO", "NY 4036", call="NY 4036: Nachlass Pieck, 696, 12–25")]),
     # A. Cathcart on documents of the PRC Foreign Ministry Archive
     # (adamcathcart.com/2009/10/31/new-korean-war-documents-from-beijing-archives/).
     ("PRC Ministry of Foreign Affairs Archive, Document 118-00235-03, "
