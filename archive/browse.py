@@ -20,7 +20,7 @@ from . import catalog as queries
 from .archives import ArchiveAuthority
 from .catalog import Catalog
 from .records import ROLES, DocumentSet, Person, Record
-from .refs import format_long, format_russian, format_short
+from .ref_formats import format_long, format_russian, format_short
 from .settings import Config
 
 TOP_CORRESPONDENTS = 10

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from archive import csl
 from archive.archives import ArchiveAuthority
 from archive.records import ArchiveRef, Person, Record
-from archive.refs import format_short
+from archive.ref_formats import format_short
 
 STYLE_FORMATS = {
     "chicago-note": ("chicago", "note"),

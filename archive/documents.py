@@ -21,7 +21,7 @@ from .archives import ArchiveAuthority, load_archives
 from .archives import AuthorityError as ArchiveAuthorityError
 from .people import AuthorityError, PeopleAuthority, load_people
 from .records import DocumentSet, Problem, Record
-from .refs import unknown_archive_note
+from .ref_formats import unknown_archive_note
 from .sets import load_sets
 from .settings import Config
 from .vocabulary import Vocabulary, load_vocabularies, unknown_place

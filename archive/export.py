@@ -22,7 +22,7 @@ from . import citations
 from .archives import ArchiveAuthority
 from .catalog import Catalog
 from .records import Person, Record
-from .refs import format_short
+from .ref_formats import format_short
 from .settings import Config
 
 FORMATS = {  # name -> (file extension, media type)

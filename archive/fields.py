@@ -20,7 +20,8 @@ LIST_FIELDS = ("subjects", "published_in")
 KNOWN_FIELDS = (
     "id", "title", "type", "number", "date", "date_note", *NAME_FIELDS, "signed_as",
     "place_from", "place_to", "language", "subjects", "archive_refs", "archive_ref_status",
-    "published_in", "source_url", "translator", "replies_to", "confidence", "confidence_note",
+    "published_in", "source_url", "source_copies", "translator", "replies_to", "confidence",
+    "confidence_note",
 )
 REQUIRED = ("title", "type", "date")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
@@ -86,6 +87,9 @@ def validate(located: Located, people: PeopleAuthority,
                 issues.append((line_of(name), name, f"expected a list of text, got {_kind(data[name])}"))
             else:
                 values[name] = items
+
+    if data.get("source_copies") is not None:
+        issues += _source_copies(data["source_copies"], line_of("source_copies"), values)
 
     if data.get("language") is not None:
         language = data["language"]
@@ -190,6 +194,18 @@ def _archive_refs(data: dict, located: Located, archives: ArchiveAuthority,
     else:
         values["archive_ref_status"] = status
     return issues
+
+
+def _source_copies(value: object, line: int, values: dict) -> list[Issue]:
+    """Other places the source can be read (copies, mirrors): secondary to `source_url`."""
+    urls = _text_list(value)
+    if urls is None:
+        return [(line, "source_copies", f"expected a list of http(s) URLs, got {_kind(value)}")]
+    bad = [url for url in urls if not _URL.match(url)]
+    if bad:
+        return [(line, "source_copies", f"expected an http(s) URL, got {bad[0]!r}")]
+    values["source_copies"] = urls
+    return []
 
 
 def _text_list(value: object) -> list[str] | None:

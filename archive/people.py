@@ -2,6 +2,8 @@
 
 Front matter may name a correspondent in any known form (Vishinsky, Вышинский, Filippov); the
 authority turns it into the canonical id. Matching ignores case, diacritics and punctuation.
+A pseudonym whose owner is disputed ("Chan Fu": Stalin or Bulganin) is recorded under one person
+with `disputed_with` naming the others; `candidates` gives all of them.
 """
 
 from __future__ import annotations
@@ -72,6 +74,17 @@ class PeopleAuthority:
                 names.append(display)
         return names[:limit]
 
+    def candidates(self, name: str) -> tuple[Person, ...]:
+        """Everyone a name may stand for: one person, or for a disputed pseudonym the person it
+        is recorded under and then the others it is attributed to; () for an unknown name."""
+        person = self.resolve(name)
+        if person is None:
+            return ()
+        key = normalize_name(name)
+        others = next((p.disputed_with for p in person.pseudonyms
+                       if normalize_name(p.name) == key), ())
+        return (person, *(self._by_id[i] for i in others if i in self._by_id))
+
     def forms(self) -> dict[str, str]:
         """Every normalised form and the id it resolves to (for search-time expansion)."""
         return dict(self._by_form)
@@ -101,6 +114,13 @@ def load_people(path: Path) -> PeopleAuthority:
                 )
             owner[key] = person.id
         people.append(person)
+    ids = {p.id for p in people}
+    for person, line in zip(people, located.item_lines, strict=False):
+        for pseudonym in person.pseudonyms:
+            missing = [i for i in pseudonym.disputed_with if i not in ids or i == person.id]
+            if missing:
+                raise AuthorityError(f"{path}:{line}: pseudonyms: {pseudonym.name}: disputed_with "
+                                     f"names {missing[0]!r}, not another person in the authority")
     return PeopleAuthority(people)
 
 
@@ -126,10 +146,14 @@ def _person(entry: object, path: Path, line: int) -> Person:
         raise fail("name_order", f"expected western or eastern, got {order!r}")
     pseudonyms = []
     for item in _strings_or_mappings(entry.get("pseudonyms"), fail):
-        name, note = (item, None) if isinstance(item, str) else (item.get("name"), item.get("note"))
-        if not isinstance(name, str):
+        item = {"name": item} if isinstance(item, str) else item
+        unknown = sorted(set(item) - {"name", "note", "disputed_with"})
+        if unknown:
+            raise fail("pseudonyms", f"unknown field {unknown[0]!r} (known: name, note, disputed_with)")
+        if not isinstance(item.get("name"), str):
             raise fail("pseudonyms", "each pseudonym needs a name")
-        pseudonyms.append(Pseudonym(name=name, note=note))
+        disputed = _texts(item.get("disputed_with"), "pseudonyms", fail)
+        pseudonyms.append(Pseudonym(name=item["name"], note=item.get("note"), disputed_with=disputed))
     return Person(
         id=entry["id"],
         name=entry["name"],

@@ -389,10 +389,13 @@ class _Names:
         key = normalize_name(text)
         return self.forms.get(key) or self.family_forms.get(key)
 
-    def resolve_free(self, typed: str) -> Person | None:
+    def resolve_free(self, typed: str) -> Person | Or | None:
         person_id = self.lookup(typed)
         if person_id is None:
             return None
+        disputed = self.disputed(typed, ())
+        if disputed is not None:
+            return disputed
         person = self.people.get(person_id)
         key = normalize_name(typed)
         if key not in (normalize_name(person.name), normalize_name(person.family or "")):
@@ -401,16 +404,33 @@ class _Names:
         forms = (typed,) if key in pseudonyms or not person.family else (typed, person.family)
         return Person(person_id, typed, (), tuple(dict.fromkeys(forms)))
 
-    def person(self, typed: str, role: str) -> Person:
+    def person(self, typed: str, role: str) -> Person | Or:
         person_id = self.lookup(typed)
         if person_id is None:
             close = self.people.suggest(typed, limit=1) if self.people else []
             hint = f"; did you mean {close[0]}?" if close else ""
             raise SearchError(f'{role}: no person or body called "{typed}" in the name authority{hint}')
+        disputed = self.disputed(typed, (role,))
+        if disputed is not None:
+            return disputed
         person = self.people.get(person_id)
         if normalize_name(typed) not in (normalize_name(person.name), normalize_name(person.family or "")):
             self.note(typed, person.name)
         return Person(person_id, typed, (role,))
+
+    def disputed(self, typed: str, roles: tuple[str, ...]) -> Or | None:
+        """A pseudonym whose owner is disputed ("Chan Fu": Stalin or Bulganin) stands for every
+        candidate, and the note says so; None for any other name."""
+        candidates = self.people.candidates(typed) if self.people else ()
+        if len(candidates) < 2:
+            return None
+        names = " or ".join(p.name for p in candidates)
+        text = (f'Searched for "{typed}" as {names}: sources disagree on whom this pseudonym '
+                "stands for.")
+        if text not in self.notes:
+            self.notes.append(text)
+        forms = () if roles else (typed,)
+        return Or(tuple(Person(p.id, typed, roles, forms) for p in candidates))
 
     def note(self, typed: str, name: str) -> None:
         text = f'Searched for "{typed}" as {name}.'

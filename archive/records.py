@@ -78,6 +78,8 @@ class Person:
 class Pseudonym:
     name: str
     note: str | None = None  # e.g. a dispute over who the name stands for
+    # ids of the others the name is attributed to, when who it stands for is disputed
+    disputed_with: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ class Record:
     archive_ref_status: str | None = None
     published_in: list[str] = field(default_factory=list)
     source_url: str | None = None
+    source_copies: list[str] = field(default_factory=list)  # copies of the source, secondary
     translator: str | None = None
     replies_to: list[str] = field(default_factory=list)
     confidence: str | None = None
@@ -202,7 +205,8 @@ class Problem:
 def person_from_dict(data: dict) -> Person:
     """Inverse of `dataclasses.asdict` for a Person (as the catalog and index store them)."""
     data = dict(data)
-    data["pseudonyms"] = tuple(Pseudonym(**p) for p in data["pseudonyms"])
+    data["pseudonyms"] = tuple(Pseudonym(**{**p, "disputed_with": tuple(p.get("disputed_with", ()))})
+                               for p in data["pseudonyms"])
     for key in ("native", "variants", "offices"):
         data[key] = tuple(data[key])
     return Person(**data)

@@ -1,4 +1,4 @@
-"""Archival references: parsing them as footnotes write them, and formatting them back.
+"""Archival references: parsing them as footnotes write them (`archive.ref_formats` writes them back).
 
 A reference names an archive and then its parts: fond, opis, delo, papka and listy (sheets),
 each kept exactly as cited ("059a", "0140-0142", "R-5446"), in any order and in any of the
@@ -28,12 +28,12 @@ from dataclasses import dataclass
 
 from archive.archives import ArchiveAuthority, name_key
 from archive.records import Archive, ArchiveRef
+from archive.ref_formats import PARTS
 
-PARTS = ("fond", "opis", "delo", "papka", "listy")
 LABELS = {
     "fond": "fond|f|фонд|ф",
     "opis": "opis|op|опись|оп",
-    "delo": r"delo|d|дело|д|ед\.\s?хр",
+    "delo": r"delo|dd|d|дело|дд|д|ед\.\s?хр",  # "dd. 1–125": several dela
     # "р" is the Cyrillic letter, typed for a Latin "P."; "p." is decided by its place (below)
     "papka": "papka|pap|pa|p|папка|пап|п|р",
     "listy": "listy|list|ll|l|pp|листы|лист|лл|л|bl|ff|fols?|folios?",
@@ -43,13 +43,15 @@ _LABEL = re.compile(rf"(?<!\w)(?:{_LABELS})(?!\w)\s*[.:]?\s*", re.I)
 _SHEET_LABEL = re.compile(rf"(?<!\w)(?:{LABELS['listy']})(?!\w)\s*[.:]?\s*\d", re.I)
 # Fond, opis, delo and papka: a number with at most one letter ("059a", "5а", "1s"), a lettered
 # fond ("R-5446", "Р-9401") or a roman opis ("III").
-_NUMBER = r"(?:[^\W\d_]{1,2}-)?\d+(?:[^\W\d_](?!\w))?"
+_NUMBER = r"(?:[^\W\d_]{1,2}-)?\d++(?:[^\W\d_](?!\w))?"
 _ROMAN = r"[IVXL]+(?![\w])"
 _UNIT = re.compile(rf"(?:{_NUMBER}|{_ROMAN})(?![\w/–—-])")  # a range of dela ("d. 3-4") is not
 # Sheets: numbers, ranges and lists of them, a sheet's back marked "ob." ("10-12, 15", "5 об.").
 _SHEET = _NUMBER + r"(?:\s?(?:ob|об|v)(?!\w)\.?)?"
 _RANGE = _SHEET + r"(?:\s*[-–—]\s*" + _SHEET + ")?"
-_LISTY = re.compile(_RANGE + r"(?:(?:\s*,\s*|\s+(?:and|и)\s+)" + _RANGE + r")*(?!\w)", re.I)
+_LISTY = re.compile(
+    _RANGE + r"(?:(?:\s*,\s*|\s+(?:and|и)\s+)" + _RANGE + r"(?!\s*(?!(?:and|и)\b)[^\W\d_]{3,}))*(?!\w)", re.I
+)
 # Fond, opis and delo with a number never occur in prose, unlike "p. 118" in a book citation.
 _STRONG = "|".join(LABELS[part] for part in ("fond", "opis", "delo"))
 _ARCHIVAL = re.compile(rf"(?<!\w)(?:{_STRONG})(?!\w)\s*[.:]?\s*(?:[^\W\d_]{{1,2}}-)?\d", re.I)
@@ -58,6 +60,11 @@ _DOTTED = re.compile(
     r"(?P<fond>\d+[^\W\d_]?)\.(?P<opis>\d+[^\W\d_]?)\.(?P<delo>\d+[^\W\d_]?)"
     r"(?:\.(?P<listy>" + _LISTY.pattern.removesuffix(r"(?!\w)") + r"))?(?![\w.]\w)",
     re.I,
+)
+# fond, opis, delo[, list] as bare numbers right after an archive: "GARF 9401, 2, 99, 386".
+_COMMAS = re.compile(
+    r"(?P<fond>\d+[^\W\d_]?), (?P<opis>\d+[^\W\d_]?), (?P<delo>\d+[^\W\d_]?)"
+    r"(?:, (?P<listy>\d+(?:\s?[-–]\s?\d+)?))?(?!\s?[,.]?\s?\d)(?!\w)"
 )
 # Call numbers of archives outside the fond/opis/delo tradition: "FO 371/84053", "DY 30/IV 2/2/123",
 # "RG 59", "106-00021-02".
@@ -79,7 +86,9 @@ _LEAD_IN = re.compile(
     re.I | re.S,
 )
 _IBID = re.compile(r"(?:ibid|ibidem|там\s+же)\.?", re.I)
+_IBID_IN_TEXT = re.compile(r"(?<!\w)(?:ibid|ibidem|там\s+же)(?!\w)\.?", re.I)
 _RANK = {"fond": 0, "opis": 1, "papka": 2, "delo": 3, "listy": 4}
+MAX_CHARS = 4000
 
 
 class RefError(ValueError):
@@ -90,8 +99,7 @@ class RefError(ValueError):
 class _Mention:
     start: int
     end: int
-    archive: Archive | None  # None: an archive the authority does not know, named as written
-    name: str = ""
+    archive: Archive
 
 
 def parse_refs(
@@ -106,19 +114,19 @@ def parse_refs(
     source = text.strip()
     if not source:
         raise RefError("empty archive reference")
+    if len(source) > MAX_CHARS:  # ten times the longest published footnote in the tests
+        raise RefError(f"archive reference too long: {len(source):,} characters (at most "
+                       f"{MAX_CHARS:,}); split it into several references")
     default = ""
     if default_archive is not None:
         known = archives.resolve(default_archive)
         default = known.id if known else default_archive.strip()
     mentions = _find_mentions(source, archives)
     lead_end = mentions[0].start if mentions else len(source)
-    refs = _read_lead(source, lead_end, default, archives)
+    refs = _read(source, _lead_step(source, lead_end, default), lead_end)
     for i, mention in enumerate(mentions):
         end = mentions[i + 1].start if i + 1 < len(mentions) else len(source)
-        archive = mention.archive.id if mention.archive else mention.name
-        if not archive and refs:
-            archive = refs[-1].archive  # "Ibid."
-        refs.extend(_read_run(source, mention.start, mention.end, end, archive, archives))
+        refs.extend(_read(source, _Run(mention.start, mention.end, mention.archive.id), end))
     if not refs:
         raise RefError(f'no archive reference found in "{source}"')
     return refs
@@ -148,120 +156,15 @@ def ref_from_mapping(data: dict, archives: ArchiveAuthority, *, cited: str = "")
         parts[part] = value
     name = str(data["archive"]).strip()
     known = archives.resolve(name)
+    if known is None and "," in name:  # facets and `archive:` queries keep names comma-free
+        raise RefError(f'archive: a name not in the authority may not contain a comma, got "{name}"')
     return ArchiveRef(archive=known.id if known else name, cited=cited, **parts)
 
 
-def unknown_archive_note(name: str) -> str:
-    """What `archive check` and `archive ref` say about an archive the authority does not know."""
-    return (f'archive "{name}" is not in the archive authority; it is kept as written. To resolve '
-            "it, add it to documents/authority/archives.yaml (id, name_en, name_ru, "
-            "abbreviations; a former name goes under former_names)")
-
-
-def ref_notes(ref: ArchiveRef, archives: ArchiveAuthority) -> list[str]:
-    """What a reader should know about how `ref` was read (unknown archive, none named)."""
-    if not ref.archive:
-        return ["no archive named: the parts were read without an archive"]
-    if ref.archive not in archives:
-        return [unknown_archive_note(ref.archive)]
-    former = archives.former_name_in(ref.archive, ref.cited)
-    if former:
-        return [f'"{former}" is a former name of {ref.archive}']
-    return []
-
-
-def format_short(ref: ArchiveRef) -> str:
-    """'f. 45, op. 1, d. 331, l. 55' (papka after delo; 'll.' for several sheets);
-    a call number as written ('FO 371/84053, p. 5')."""
-    if ref.call_number:
-        pages = (f"{'pp.' if _plural(ref.listy) else 'p.'} {ref.listy}",) if ref.listy else ()
-        return ", ".join((ref.call_number, *pages))
-    sheets = "ll." if _plural(ref.listy) else "l."
-    labels = (("f.", ref.fond), ("op.", ref.opis), ("d.", ref.delo), ("p.", ref.papka))
-    return ", ".join(f"{label} {value}" for label, value in (*labels, (sheets, ref.listy)) if value)
-
-
-def format_long(ref: ArchiveRef, archives: ArchiveAuthority) -> str:
-    """'Archive of the President of the Russian Federation (APRF), fond 45, ..., list 55'."""
-    name = _archive_label(ref, archives)
-    if ref.call_number:
-        return ", ".join(x for x in (name, format_short(ref)) if x)
-    sheets = "listy" if _plural(ref.listy) else "list"
-    labels = (("fond", ref.fond), ("opis", ref.opis), ("delo", ref.delo), ("papka", ref.papka))
-    parts = [f"{label} {value}" for label, value in (*labels, (sheets, ref.listy)) if value]
-    return ", ".join([name, *parts] if name else parts)
-
-
-def format_russian(ref: ArchiveRef, archives: ArchiveAuthority) -> str:
-    """'АПРФ. Ф. 45. Оп. 1. Д. 331. Л. 55.' (papka, as Russian citations do, before delo), in
-    Cyrillic throughout ('Ф. 059а'); a foreign call number stays as written."""
-    name = _russian_name(ref, archives)
-    if ref.call_number:
-        items = [name, ref.call_number, *([f"Л. {_cyrillic(ref.listy)}"] if ref.listy else [])]
-    else:
-        labels = (("Ф.", ref.fond), ("Оп.", ref.opis), ("П.", ref.papka), ("Д.", ref.delo))
-        items = [name, *(f"{label} {_cyrillic(value)}"
-                         for label, value in (*labels, ("Л.", ref.listy)) if value)]
-    return " ".join(item if item.endswith(".") else item + "." for item in items if item)
-
-
-def ref_to_json(ref: ArchiveRef, archives: ArchiveAuthority) -> dict:
-    return {
-        "archive": ref.archive,
-        "archive_known": ref.archive in archives,
-        **{part: getattr(ref, part) for part in PARTS},
-        "call_number": ref.call_number,
-        "cited": ref.cited,
-        "short": format_short(ref),
-        "long": format_long(ref, archives),
-        "russian": format_russian(ref, archives),
-        "notes": ref_notes(ref, archives),
-    }
-
-
-def _archive_label(ref: ArchiveRef, archives: ArchiveAuthority) -> str:
-    if ref.archive in archives:
-        archive = archives.get(ref.archive)
-        return f"{archive.name_en} ({archive.id})"
-    return ref.archive
-
-
-# Latin letters in numbers ("059a", "R-5446", "1s") as Russian citations write them.
-_TO_CYRILLIC = str.maketrans(
-    "abvgdezijklmnoprstufhcABVGDEZIJKLMNOPRSTUFHC",
-    "абвгдезийклмнопрстуфхцАБВГДЕЗИЙКЛМНОПРСТУФХЦ",
-)
-_ACRONYM_DIGRAPHS = (("Kh", "Х"), ("Ts", "Ц"), ("Ch", "Ч"), ("Sh", "Ш"), ("Zh", "Ж"),
-                     ("Yu", "Ю"), ("Ya", "Я"), ("E", "Э"))
-_LATIN_ACRONYM = re.compile(r"(?:[A-Z]|Kh|Ts|Ch|Sh|Zh|Yu|Ya)+")
-
-
-def _cyrillic(value: str) -> str:
-    """A part in Cyrillic: Latin letters become their Cyrillic counterparts; roman numerals stay."""
-    if re.fullmatch(_ROMAN, value):
-        return value
-    return re.sub(r"\b(ob|v)\.?(?=\s|$)", "об.", value).translate(_TO_CYRILLIC)
-
-
-def _russian_name(ref: ArchiveRef, archives: ArchiveAuthority) -> str:
-    if ref.archive in archives:
-        archive = archives.get(ref.archive)
-        return next((a for a in archive.abbreviations if re.search("[а-яё]", a, re.I)), archive.id)
-    if ref.call_number or not _LATIN_ACRONYM.fullmatch(ref.archive):
-        return ref.archive  # a foreign archive, or a name that is no transliterated acronym
-    name = ref.archive
-    for latin, cyrillic in _ACRONYM_DIGRAPHS:
-        name = name.replace(latin, cyrillic)
-    return name.translate(_TO_CYRILLIC)
-
-
-def _plural(listy: str | None) -> bool:
-    return bool(listy) and bool(re.search(r"[-–—,]", listy))
-
-
 def _find_mentions(source: str, archives: ArchiveAuthority) -> list[_Mention]:
-    """Archive names in `source`: every name the authority knows (longest first, neighbours
-    naming one archive merged), then the names it does not know, found by what follows them."""
+    """The names the authority knows in `source` (longest first; neighbours naming one archive,
+    "Archive of the President ..., APRF", are one mention). Names it does not know are found
+    later, by the parts that follow them (`_read_unknown`)."""
     words = list(_WORD.finditer(source))
     mentions: list[_Mention] = []
     i = 0
@@ -291,17 +194,57 @@ def _find_mentions(source: str, archives: ArchiveAuthority) -> list[_Mention]:
     return mentions
 
 
-def _read_lead(source: str, end: int, default: str, archives: ArchiveAuthority) -> list[ArchiveRef]:
-    """References before the first known archive: parts without an archive, or an unknown one."""
+@dataclass
+class _Run:
+    """Read the parts from `pos` for `archive`, the reference's text starting at `start`."""
+
+    start: int
+    pos: int
+    archive: str
+    inherited: dict | None = None  # the fond (and opis) a continued reference shares
+
+
+@dataclass
+class _Unknown:
+    """Look from `start` for an archive the authority does not know, named before its parts."""
+
+    start: int
+    default: str
+
+
+def _read(source: str, step: _Run | _Unknown | None, end: int) -> list[ArchiveRef]:
+    """Every reference in source[:end] from `step` on; each step reads on from where the last
+    one stopped, so a string of many references is read in a loop, not by recursion."""
+    refs: list[ArchiveRef] = []
+    while step is not None:
+        if isinstance(step, _Unknown):
+            step = _read_unknown(source, step.start, end, step.default)
+        else:
+            found, step = _read_run(source, step, end)
+            refs += found
+    return refs
+
+
+def _lead_step(source: str, end: int, default: str) -> _Run | _Unknown:
+    """Before the first known archive: parts without an archive, or an unknown one."""
     start = _SEP.match(source, 0, end).end()
-    label = _LABEL.match(source, start, end)
-    if label and _readable(source, label, end):
-        return _read_run(source, start, start, end, default, archives)
-    return _read_unknown(source, start, end, default, archives)
+    if _archival_label_at(source, start, end):
+        return _Run(start, start, default)
+    return _Unknown(start, default)
 
 
-def _read_unknown(source: str, start: int, end: int, default: str,
-                  archives: ArchiveAuthority) -> list[ArchiveRef]:
+# "p." and "pp." alone are a book's pages far more often than an archive's papka or sheets.
+_BOOK_LABELS = ("p", "pp", "pa")
+
+
+def _archival_label_at(source: str, pos: int, end: int) -> bool:
+    """Whether source[pos:end] starts with a readable part that a book citation never has."""
+    label = _LABEL.match(source, pos, end)
+    return (label is not None and _readable(source, label, end)
+            and label.group().strip(" .:").lower() not in _BOOK_LABELS)
+
+
+def _read_unknown(source: str, start: int, end: int, default: str) -> _Run | None:
     """An archive the authority does not know, named in source[start:end] before its parts.
 
     Prose that names no part is skipped: only a fond, opis or delo with a number, a call number
@@ -311,17 +254,21 @@ def _read_unknown(source: str, start: int, end: int, default: str,
     call = _find_call(source, start, end)
     if call is not None and (clue is None or call[0] < clue.start()):
         name_start, name_end = call[1], call[2]
-        name = source[name_start:name_end]
-        return _read_run(source, name_start, name_end, end, name, archives)
+        return _Run(name_start, name_end, source[name_start:name_end])
     if clue is None:
-        return []
+        # "(ibid., l. 14)": parts cited after an "Ibid." stand for the archive cited before.
+        for ibid in _IBID_IN_TEXT.finditer(source, start, end):
+            parts_start = _SEP.match(source, ibid.end(), end).end()
+            if _archival_label_at(source, parts_start, end):
+                return _Run(parts_start, parts_start, default)
+        return None
     name_start, name = _name_before(source, start, clue.start())
     if not name:
         if _IBID.fullmatch(source[name_start:clue.start()].strip(" ,.;:")):
             name = default
         name_start = clue.start()
         name = name or default
-    return _read_run(source, name_start, clue.start(), end, name, archives)
+    return _Run(name_start, clue.start(), name)
 
 
 def _name_before(source: str, start: int, end: int) -> tuple[int, str]:
@@ -329,7 +276,7 @@ def _name_before(source: str, start: int, end: int) -> tuple[int, str]:
     without the words that lead into it ("Found in", "Source:")."""
     text = source[start:end]
     clause_start = 0
-    for boundary in re.finditer(r"[;\[\]]|\.\s|:\s|,\s|(?<=[^\s(])\(", text):
+    for boundary in re.finditer(r"[;\[\]()]|\.\s|:\s|,\s", text):
         if text[boundary.end():].strip(" \t\n,.;:()[]"):
             clause_start = boundary.end()
     clause = text[clause_start:]
@@ -337,8 +284,9 @@ def _name_before(source: str, start: int, end: int) -> tuple[int, str]:
     if lead:
         clause_start += lead.end()
         clause = clause[lead.end():]
-    name = clause.strip(" \t\n,.;:()[]")
-    if _IBID.fullmatch(name) or not name:
+    strip = " \t\n,.;:()[]"
+    name = clause.strip(strip).rsplit(",", 1)[-1].strip(strip)  # names never hold a comma
+    if _IBID.fullmatch(name) or not re.search(r"[^\W\d_]", name):  # "618–9: d. 232" names none
         return start + clause_start, ""
     return start + text.index(name, clause_start), name
 
@@ -346,7 +294,7 @@ def _name_before(source: str, start: int, end: int) -> tuple[int, str]:
 _CALL_LABEL = re.compile(r"(?i:document|doc|file(?:\s+no)?|dossier|no)\.?\s*")
 _NAME_WORD = r"(?!(?i:document|doc|file|dossier|no)\b)[A-Z][\w'’-]*"
 _FOREIGN_NAME = re.compile(
-    rf"(?P<name>(?:{_NAME_WORD}(?:\s+(?:of|the|and|for|des|der|und|du|de)\s+|,?\s+))*"
+    rf"(?P<name>(?:{_NAME_WORD}(?:\s+(?:of|the|and|for|des|der|und|du|de)\s+|\s+))*"
     rf"{_NAME_WORD}(?:\s*\([A-Z][\w ]*\))?)[\s,:]*(?:{_CALL_LABEL.pattern})?$"
 )
 
@@ -372,16 +320,18 @@ def _readable(source: str, label: re.Match, end: int) -> bool:
 
 
 def _read_value(source: str, label: re.Match) -> re.Match | None:
-    pattern = _LISTY if label.lastgroup == "listy" else _UNIT
+    several = label.lastgroup == "delo" and label.group().strip(" .:").lower() in ("dd", "дд")
+    pattern = _LISTY if label.lastgroup == "listy" or several else _UNIT
     return pattern.match(source, label.end())
 
 
-def _read_run(source: str, start: int, pos: int, end: int, archive: str,
-              archives: ArchiveAuthority) -> list[ArchiveRef]:
-    """The references in source[pos:end] for `archive` (named from `start`): one, or several
-    when a delo (or opis) is cited again under the same fond ("d. 826, ..., and d. 827, ...")."""
+def _read_run(source: str, run: _Run, end: int) -> tuple[list[ArchiveRef], _Run | _Unknown | None]:
+    """The references in source[run.pos:end] for `run.archive`: one, or several when a delo (or
+    opis) is cited again under the same fond ("d. 826, ..., and d. 827, ..."); and where reading
+    goes on (another archive, or the same file continued after prose), if anywhere."""
     refs: list[ArchiveRef] = []
-    parts: dict[str, str] = {}
+    parts: dict[str, str] = dict(run.inherited or {})
+    archive, start, pos = run.archive, run.start, run.pos
     ref_start, last = start, pos
 
     def finish() -> None:
@@ -406,7 +356,9 @@ def _read_run(source: str, start: int, pos: int, end: int, archive: str,
             if part == "papka" and label.group().strip(" .:").lower() in ("p", "р", "п"):
                 part = _papka_or_sheets(source, value.end(), end, parts)
             if part in parts:
-                if part not in ("delo", "opis") or "fond" not in parts:
+                # "...; f. 89, ...": after a semicolon, another fond of the same archive
+                another_fond = part == "fond" and ";" in source[last:label.start()]
+                if not another_fond and (part not in ("delo", "opis") or "fond" not in parts):
                     raise RefError(f'{part} given twice in archive reference "{source}"')
                 finish()
                 parts = {k: v for k, v in parts.items() if _RANK.get(k, 9) < _RANK[part]}
@@ -423,7 +375,12 @@ def _read_run(source: str, start: int, pos: int, end: int, archive: str,
     if not _CONNECTIVES.fullmatch(rest):
         if _names_another_archive(source, pos, end):
             finish()  # "...; GANO, f. 3": another archive the authority does not know
-            return refs + _read_unknown(source, pos, end, archive, archives)
+            return refs, _Unknown(pos, archive)
+        again = _continued_part(source, pos, end, parts)
+        if again is not None:  # "..., l. 32–6: Feb. 7), 230 (d. 230, l. 67–75": the same file
+            finish()
+            shared = {k: v for k, v in parts.items() if _RANK.get(k, 9) < _RANK[again.lastgroup]}
+            return refs, _Run(again.start(), again.start(), archive, shared)
         # Prose may follow a reference ("..., l. 30: March 20, 1939"; ". Translated by ...");
         # a part that cannot be read ("d. 3-4", "opis one, delo 3") may not.
         if _unreadable_part_at(source, pos, end) or (parts and _ARCHIVAL.search(rest)):
@@ -433,7 +390,7 @@ def _read_run(source: str, start: int, pos: int, end: int, archive: str,
         name = source[start:last]
         raise RefError(f'no fond, opis, delo, papka or listy after "{name}" in "{source}"')
     finish()
-    return refs
+    return refs, None
 
 
 def _names_another_archive(source: str, pos: int, end: int) -> bool:
@@ -443,8 +400,23 @@ def _names_another_archive(source: str, pos: int, end: int) -> bool:
     first = min(x for x in (clue.start() if clue else end, call[1] if call else end))
     if first >= end:
         return False
-    between = source[pos:first]
-    return bool(between.strip(" ,.;:()[]")) and not _LABEL.search(between)
+    if call is not None and call[1] == first:
+        return True
+    name_start, name = _name_before(source, pos, first)
+    return bool(name) and not _LABEL.match(name)
+
+
+def _continued_part(source: str, pos: int, end: int, parts: dict) -> re.Match | None:
+    """The label of a delo or opis cited again after prose that names no archive ("), 230 (d.
+    230"), under the fond already read; None otherwise."""
+    clue = _ARCHIVAL.search(source, pos, end)
+    if clue is None or "fond" not in parts:
+        return None
+    label = _LABEL.match(source, clue.start(), end)
+    if label.lastgroup not in ("delo", "opis") or label.lastgroup not in parts:
+        return None
+    _, name = _name_before(source, pos, clue.start())
+    return label if not name else None
 
 
 def _unreadable_part_at(source: str, pos: int, end: int) -> bool:
@@ -463,7 +435,7 @@ def _papka_or_sheets(source: str, pos: int, end: int, parts: dict) -> str:
 
 def _read_shortcut(source: str, pos: int, end: int) -> tuple[re.Match, dict] | None:
     """A dotted fond.opis.delo[.listy] or a call number, right after the archive's name."""
-    dotted = _DOTTED.match(source, pos, end)
+    dotted = _DOTTED.match(source, pos, end) or _COMMAS.match(source, pos, end)
     if dotted:
         return dotted, {k: v for k, v in dotted.groupdict().items() if v}
     pos = _CALL_LABEL.match(source, pos, end).end() if _CALL_LABEL.match(source, pos, end) else pos

@@ -455,7 +455,7 @@ class SearchService:
         Raises SearchError naming `role` (with the nearest known names) when no one has that name.
         """
         node = query.parse(f'{role}:"{name}"', self._state().people).node
-        return node.person_id
+        return node.person_id if isinstance(node, query.Person) else node.items[0].person_id
 
     # building the result
 

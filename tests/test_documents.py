@@ -124,6 +124,7 @@ def test_valid_record_is_complete(tmp_path):
         "archive_ref_status": None,
         "published_in": [],
         "source_url": None,
+        "source_copies": [],
         "translator": None,
         "replies_to": [],
         "confidence": "high",

@@ -6,15 +6,8 @@ import pytest
 
 from archive.archives import ArchiveAuthority, load_archives
 from archive.records import ArchiveRef
-from archive.refs import (
-    RefError,
-    format_long,
-    format_russian,
-    format_short,
-    parse_refs,
-    ref_from_mapping,
-    ref_to_json,
-)
+from archive.ref_formats import format_long, format_russian, format_short, ref_to_json
+from archive.refs import RefError, parse_refs, ref_from_mapping
 
 AUTHORITY = Path(__file__).resolve().parent.parent / "documents" / "authority" / "archives.yaml"
 
@@ -348,6 +341,8 @@ def test_ref_from_mapping_keeps_cited(archives):
         ({"archive": "APRF", "fond": "forty"}, 'fond: cannot read "forty"'),
         ({"archive": "APRF", "delo": True}, "delo: expected text or a number, got True"),
         ({"archive": "APRF", "listy": [1, 2]}, "listy: expected text or a number, got [1, 2]"),
+        ({"archive": "BAB, SAPMO", "fond": "1"},
+         'archive: a name not in the authority may not contain a comma, got "BAB, SAPMO"'),
     ],
 )
 def test_ref_from_mapping_errors(archives, data, message):
@@ -463,3 +458,79 @@ def _latin(ref: ArchiveRef) -> ArchiveRef:
     table = str.maketrans("абвгдеопрс", "abvgdeoprs")
     parts = {k: v.translate(table) if v and k != "cited" else v for k, v in ref.__dict__.items()}
     return ArchiveRef(**parts)
+
+
+def parts(ref: ArchiveRef) -> tuple:
+    return (ref.archive, ref.fond, ref.opis, ref.delo, ref.papka, ref.listy, ref.call_number)
+
+
+# The kinds issue 13 lists, with its own illustrations (the published footnotes are in
+# tests/test_refs_footnotes.py).
+@pytest.mark.parametrize(
+    ("text", "expected", "russian"),
+    [
+        ("GARF, f. R-5446, op. IV, d. 12, l. 3", [("GARF", "R-5446", "IV", "12", None, "3", None)],
+         ["ГАРФ. Ф. Р-5446. Оп. IV. Д. 12. Л. 3."]),
+        ("Archive of the President, RF, f. 3, op. 65, d. 826, ll. 40-45, and d. 827, ll. 3-9",
+         [("APRF", "3", "65", "826", None, "40-45", None),
+          ("APRF", "3", "65", "827", None, "3-9", None)],
+         ["АПРФ. Ф. 3. Оп. 65. Д. 826. Л. 40-45.", "АПРФ. Ф. 3. Оп. 65. Д. 827. Л. 3-9."]),
+        ("handwritten: APRF, f. 45, op. 1, d. 331, l. 55.", [("APRF", "45", "1", "331", None, "55", None)],
+         ["АПРФ. Ф. 45. Оп. 1. Д. 331. Л. 55."]),
+        ("RGASPI 17.162.39.101-102", [("RGASPI", "17", "162", "39", None, "101-102", None)],
+         ["РГАСПИ. Ф. 17. Оп. 162. Д. 39. Л. 101-102."]),
+        ("Архив внешней политики РФ, ф. 07, оп. 23а, п. 18, д. 234, л. 5",
+         [("AVP RF", "07", "23а", "234", "18", "5", None)], ["АВП РФ. Ф. 07. Оп. 23а. П. 18. Д. 234. Л. 5."]),
+        ("AVPRF, f. 059a, op. 5a, d. 3, p. 11, l. 14 ob.",
+         [("AVP RF", "059a", "5a", "3", "11", "14 ob.", None)],
+         ["АВП РФ. Ф. 059а. Оп. 5а. П. 11. Д. 3. Л. 14 об."]),
+        ("TsKhSD, f. 5, op. 28, d. 5, ll. 1-3", [("RGANI", "5", "28", "5", None, "1-3", None)],
+         ["РГАНИ. Ф. 5. Оп. 28. Д. 5. Л. 1-3."]),
+        ("RGAE, f. 4372, op. 11, d. 52", [("RGAE", "4372", "11", "52", None, None, None)],
+         ["РГАЭ. Ф. 4372. Оп. 11. Д. 52."]),
+        ("GAKhK, f. P-137, op. 1, d. 2", [("GAKhK", "P-137", "1", "2", None, None, None)],
+         ["ГАХК. Ф. П-137. Оп. 1. Д. 2."]),
+        ("Ф. 3. Оп. 65. Д. 9. Л. 51.", [("", "3", "65", "9", None, "51", None)],
+         ["Ф. 3. Оп. 65. Д. 9. Л. 51."]),
+        ("PRO FO 371/84053", [("PRO", "FO 371", None, "84053", None, None, "FO 371/84053")],
+         ["PRO. FO 371/84053."]),
+        ("BArch, DY 30/3401", [("BArch", "DY 30", None, "3401", None, None, "DY 30/3401")],
+         ["BArch. DY 30/3401."]),
+        ("NARA RG 59", [("NARA", "RG 59", None, None, None, None, "RG 59")], ["NARA. RG 59."]),
+        ("TsKhSD, f. 5, op. 30, d. 3, ll. 1-2; f. 89, op. 46, d. 1, l. 5",
+         [("RGANI", "5", "30", "3", None, "1-2", None), ("RGANI", "89", "46", "1", None, "5", None)],
+         ["РГАНИ. Ф. 5. Оп. 30. Д. 3. Л. 1-2.", "РГАНИ. Ф. 89. Оп. 46. Д. 1. Л. 5."]),
+        ("AMFA (Beijing) 106-00021-02",
+         [("AMFA (Beijing)", None, None, "106-00021-02", None, None, "106-00021-02")],
+         ["AMFA (Beijing). 106-00021-02."]),
+    ],
+)
+def test_issue_forms(archives, text, expected, russian):
+    refs = parse_refs(text, archives)
+    assert ([parts(r) for r in refs], [format_russian(r, archives) for r in refs]) == (expected, russian)
+
+
+def test_notes_say_how_the_archive_was_read(archives):
+    texts = ["GANO, f. 3, l. 5", "Ф. 3. Оп. 65. Д. 9.", "TsKhSD, f. 5", "APRF, f. 3"]
+    notes = [ref_to_json(parse_refs(t, archives)[0], archives)["notes"] for t in texts]
+    assert notes == [
+        ['archive "GANO" is not in the archive authority; it is kept as written. To resolve it, '
+         "add it to documents/authority/archives.yaml (id, name_en, name_ru, abbreviations; a "
+         "former name goes under former_names)"],
+        ["no archive named: the parts were read without an archive"],
+        ['"TsKhSD" is a former name of RGANI'],
+        [],
+    ]
+
+
+def test_many_references_in_one_string_are_read_without_recursion(archives):
+    text = "A,f.1;" * 660  # once a RecursionError: each archive not in the authority recursed
+    refs = parse_refs(text, archives)
+    assert (len(refs), refs[-1]) == (660, ArchiveRef("A", fond="1", cited="A,f.1"))
+
+
+def test_an_overlong_reference_is_refused(archives):
+    with pytest.raises(RefError) as error:
+        parse_refs("APRF, f. 1; " * 400, archives)
+    assert str(error.value) == ("archive reference too long: 4,799 characters (at most 4,000); "
+                                "split it into several references")

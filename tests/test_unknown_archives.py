@@ -144,3 +144,20 @@ def test_citations_and_exports(config, built):
         "listy": None, "cited": "PRO FO 371/84053", "call_number": "FO 371/84053",
         "short": "FO 371/84053",
     }
+
+
+def test_rendered_citations_name_the_archive_as_written(config, built):
+    catalog = Catalog(config.database_url)
+    context = export.Context.load(config, catalog)
+
+    def cite(doc_id, fmt):
+        return citations.cite(catalog.get(doc_id), context.people, context.archives,
+                              config.base_url, fmt)
+
+    assert [cite(REGIONAL, "chicago-note"), cite(FOREIGN, "mla")] == [
+        "T. F. Shtykov, “A Telegram Kept in a Regional Archive,” telegram to A. Ya. Vyshinsky, "
+        "February 7, 1950, f. P-137, op. 1, d. 2, l. 14 ob., GAKhK, "
+        f"{config.base_url}/documents/{REGIONAL}.",
+        "“A Report Kept in a Foreign Archive.” Report. 2 Mar. 1950, PRO, FO 371/84053, "
+        f"{config.base_url}/documents/{FOREIGN}.",
+    ]

@@ -106,7 +106,8 @@ def cmd_show(args, config: Config) -> int:
 
 def cmd_ref(args, config: Config) -> int:
     from ..archives import AuthorityError, load_archives
-    from ..refs import RefError, parse_refs, ref_to_json
+    from ..ref_formats import ref_to_json
+    from ..refs import RefError, parse_refs
 
     try:
         archives = load_archives(config.authority_dir / "archives.yaml")
