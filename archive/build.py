@@ -28,7 +28,7 @@ from .records import Problem, Record
 from .settings import Config
 
 RACY_NS = 2_000_000_000  # a file modified this close to a build is re-hashed by the next one
-INDEX_FORMAT = "3"  # bump when the index schema or analysis changes: forces a full rebuild
+INDEX_FORMAT = "4"  # bump when the index schema or analysis changes: forces a full rebuild
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -153,11 +153,12 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
     scratch = target.with_name(f"tmp-{new_generation:06d}-{os.getpid()}")
     if full:
         ordered = sorted(records.values(), key=lambda r: (r.date.earliest, r.id))
-        whoosh_backend.create_index(scratch, _counting(ordered, progress), collection.people)
+        whoosh_backend.create_index(scratch, _counting(ordered, progress), collection.people,
+                                    collection.places)
     else:
         shutil.copytree(current, scratch, copy_function=os.link)  # segment files are write-once
         whoosh_backend.update_index(scratch, _counting(changed, progress), removed,
-                                    collection.people)
+                                    collection.people, collection.places)
     cited = {ref.archive for record in (records.values() if full else changed)
              for ref in record.archive_refs}
     if not full:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-FACETS = ("sender", "recipient", "via", "year", "month", "type", "archive", "language", "subject")
+FACETS = ("sender", "recipient", "via", "year", "month", "type", "archive", "language", "subject",
+          "place_from", "place_to")
 FILENAME = "columns.npz"
 SPARSE_FRACTION = 4  # count by matched documents when fewer than 1 in 4 documents match
 

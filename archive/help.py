@@ -20,6 +20,22 @@ QUERY_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (  # (heading, te
     ("Names in any form", "A name from the name authority, in any of its forms, also finds that "
      "person's documents as sender, recipient or intermediary. The note above the results says "
      "how the name was understood.", ("Filippov", "Вышинский", '"Feng Xi"')),
+    ("Places, bodies and acronyms", "A place, state, party, army, ministry or organisation is "
+     "searched under all its names, historic and modern, in every script: Mukden also finds "
+     "Shenyang and 沈阳, CCP also finds Chinese Communist Party and КПК, North Korean army also "
+     "finds KPA. Names of several words are recognised without quotation marks. Acronyms count "
+     "only when written in capitals (UN, US). The note above the results says how each word was "
+     "read.", ("Mukden", "Port Arthur", "CCP", "North Korean army", "VKP(b)", "ООН")),
+    ("Other forms of a word", "A word also finds the irregular forms of the same word (sent and "
+     "send, began and begin, men and man), besides the regular endings stemming already joins.",
+     ("sent home", "fought")),
+    ("No dead ends", "When no document has every word, the results show the documents with most "
+     "of them, rarest words counting most, and the note says so. A question of three or more "
+     "words with only a few complete matches shows those first, then the nearest others.",
+     ("weapons stockpile in North Korea", "Korean soldiers in the Chinese army sent home")),
+    ("Strict matching", "Quotation marks search a word or phrase exactly as typed: no other "
+     "names, no other forms. Joining words with AND requires every one of them: such a query is "
+     "never relaxed.", ('"Mukden"', '"North Korean army"', "weapons AND arsenal")),
     ("Prefixes and near spellings", "A star matches any ending; a tilde allows small misspellings "
      "(~1 or ~2 edits).", ("negotiat*", "Vishinsky~")),
     ("Fields", "field:value searches one field: title, text, sender, recipient, via, archive, "

@@ -9,9 +9,12 @@ import re
 
 from .people import PeopleAuthority
 from .records import Record
+from .vocabulary import Vocabulary
 
 
-def facet_row(record: Record) -> dict:
+def facet_row(record: Record, places: Vocabulary | None = None) -> dict:
+    """The facet values of a record; place_from / place_to as the ids of the places they name
+    ("Moscow/Sochi": moscow and sochi), when there is a place authority."""
     earliest, latest = record.date.earliest, record.date.latest
     years = [str(y) for y in range(earliest.year, latest.year + 1)]
     months = []
@@ -34,6 +37,8 @@ def facet_row(record: Record) -> dict:
         "archive": list(dict.fromkeys(r.archive for r in record.archive_refs)),
         "language": [record.language] if record.language else [],
         "subject": list(dict.fromkeys(record.subjects)),
+        "place_from": places.find_in(record.place_from or "") if places is not None else [],
+        "place_to": places.find_in(record.place_to or "") if places is not None else [],
     }
 
 
@@ -60,7 +65,7 @@ def plain_text(markdown: str) -> str:
     return text.replace("`", "")
 
 
-def index_fields(record: Record, people: PeopleAuthority) -> dict:
+def index_fields(record: Record, people: PeopleAuthority, places: Vocabulary | None = None) -> dict:
     text = body_text(record)
     roles = (record.sender, record.recipient, record.via, record.copies_to)
     names = [form for role in roles for pid in role if pid in people
@@ -90,5 +95,5 @@ def index_fields(record: Record, people: PeopleAuthority) -> dict:
         "date_end": record.date.latest.toordinal(),
         "date_text": record.date.text,
         "summary": summary[:600],
-        "facets": json.dumps(facet_row(record), ensure_ascii=False).encode(),
+        "facets": json.dumps(facet_row(record, places), ensure_ascii=False).encode(),
     }

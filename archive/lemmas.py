@@ -63,12 +63,11 @@ class Lemmas:
     """Which other words a word should also be searched as."""
 
     def __init__(self, groups: dict[str, list[str]]):
-        self._groups: dict[str, tuple[str, ...]] = {}
+        self._groups = groups
+        self._lemmas: dict[str, list[str]] = {}  # form -> its lemmas (a few forms have two)
         for lemma, forms in groups.items():
-            members = (lemma, *forms)
-            for word in members:
-                known = self._groups.get(word, ())
-                self._groups[word] = tuple(dict.fromkeys(known + members))
+            for form in forms:
+                self._lemmas.setdefault(form, []).append(lemma)
 
     def __len__(self) -> int:
         return len(self._groups)
@@ -77,7 +76,9 @@ class Lemmas:
         """The other forms of a word's lemma that stemming does not join to it ("sent" ->
         ("send",); "send" -> ("sent",)); () for most words."""
         key = word.casefold()
-        return tuple(w for w in self._groups.get(key, ()) if w != key)
+        lemmas = ([key] if key in self._groups else []) + self._lemmas.get(key, [])
+        found = [w for lemma in lemmas for w in (lemma, *self._groups[lemma])]
+        return tuple(w for w in dict.fromkeys(found) if w != key)
 
 
 def save(folder: Path, groups: dict[str, list[str]] | None = None) -> None:

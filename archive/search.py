@@ -505,7 +505,7 @@ class SearchService:
             buckets = [(facet.vocab[code], int(found[code])) for code in codes.tolist()]
             present = {v for v, _ in buckets}
             buckets += [(value, 0) for value in selected - present if value not in present]
-            labelled = [(value, facet_label(name, value, state.people), count)
+            labelled = [(value, facet_label(name, value, state.people, state.places), count)
                         for value, count in buckets]
             labelled.sort(key=lambda b: (-b[2], b[1].casefold(), b[0]))
             shown = labelled[:FACET_LIMIT] + [b for b in labelled[FACET_LIMIT:] if b[0] in selected]
@@ -605,9 +605,12 @@ def _replace_word(text: str, word: str, better: str) -> str:
     return re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, text, count=1, flags=re.IGNORECASE)
 
 
-def facet_label(facet: str, value: str, people: PeopleAuthority) -> str:
+def facet_label(facet: str, value: str, people: PeopleAuthority,
+                places: Vocabulary | None = None) -> str:
     if facet in ("sender", "recipient", "via"):
         return people.get(value).name if value in people else value
+    if facet in ("place_from", "place_to"):
+        return places.get(value).name if places is not None and value in places else value
     if facet == "month" and _is_month(value):
         return f"{_MONTHS[int(value[5:]) - 1]} {value[:4]}"
     if facet == "type":

@@ -37,6 +37,7 @@ from . import query as q
 from .index_fields import index_fields
 from .people import PeopleAuthority
 from .records import Record
+from .vocabulary import Vocabulary
 
 DEFAULT_FIELDS = {"title": 2.0, "text": 1.0, "names": 1.5, "subject": 1.5}
 TERM_CACHE_BYTES = 256 << 20  # posting arrays kept per generation (a few thousand terms)
@@ -144,7 +145,8 @@ def schema() -> Schema:
 
 # -- writing ---------------------------------------------------------------------------------
 
-def create_index(path: Path, records: Iterable[Record], people: PeopleAuthority) -> int:
+def create_index(path: Path, records: Iterable[Record], people: PeopleAuthority,
+                 places: Vocabulary | None = None) -> int:
     """Write a new index at `path` (which must not exist yet); returns the number of documents.
 
     Large collections are indexed by two processes, each writing its own segment (Whoosh's
@@ -161,14 +163,14 @@ def create_index(path: Path, records: Iterable[Record], people: PeopleAuthority)
     options["compound"] = False  # see update_index
     with ix.writer(**options) as writer:
         for record in records:
-            writer.add_document(**index_fields(record, people))
+            writer.add_document(**index_fields(record, people, places))
     ix.close()
     write_columns(path)
     return len(records)
 
 
 def update_index(path: Path, changed: Iterable[Record], removed: Iterable[str],
-                 people: PeopleAuthority) -> None:
+                 people: PeopleAuthority, places: Vocabulary | None = None) -> None:
     """Apply changes to an index copy at `path` (a new generation, never the one being served).
 
     Segments stay separate files (`compound=False`): opening a compound segment copies each of
@@ -180,7 +182,7 @@ def update_index(path: Path, changed: Iterable[Record], removed: Iterable[str],
         for doc_id in removed:
             writer.delete_by_term("id", doc_id)
         for record in changed:
-            writer.update_document(**index_fields(record, people))
+            writer.update_document(**index_fields(record, people, places))
     ix.close()
     write_columns(path)
 

@@ -169,6 +169,11 @@ def test_facets_of_the_whole_collection(service):
                     ("economic aid", "economic aid", 1, False), ("naval base", "naval base", 1, False),
                     ("Port Arthur", "Port Arthur", 1, False),
                     ("Sino-Korean relations", "Sino-Korean relations", 1, False)],
+        # the ids of the places named in place_from / place_to (tests/data/collection/authority)
+        "place_from": [("moscow", "Moscow", 4, False), ("pyongyang", "Pyongyang", 2, False),
+                       ("beijing", "Beijing", 1, False)],
+        "place_to": [("moscow", "Moscow", 3, False), ("beijing", "Beijing", 2, False),
+                     ("pyongyang", "Pyongyang", 1, False)],
     }
 
 
@@ -282,7 +287,9 @@ def test_hit_structure(service):
     ("Shtykov прикрытие", FENG_XI, "<mark>Shtykov</mark> reports to Feng Xi that Kim Il Sung is anxious "
                                    "about the American landing and asks for air cover. Ким Ир Сен "
                                    "встревожен. Он просит <mark>прикрытия</mark> с воздуха."),
-    ("Lushun", LUSHUN, "Kovalev notes that the Soviet garrison at <mark>Lüshun</mark> (Port Arthur) "
+    # a place is searched as all its names (tests/data/collection/authority/places.yaml)
+    ("Lushun", LUSHUN, "Kovalev notes that the Soviet garrison at <mark>Lüshun</mark> (<mark>Port "
+                       "Arthur</mark>) "
                        "cannot be withdrawn before the treaty's term. The cable bears the marking "
                        "&lt;b&gt;urgent&lt;/b&gt; &amp; \"secret\"."),
     # matched by metadata only: the opening of the summary, escaped

@@ -262,3 +262,14 @@ def test_explicit_and_and_quoted_phrases_stay_strict(service):
     for q in ("weapons AND stockpile AND arsenal", '"weapons stockpile" arsenal Pyongyang'):
         result = service.search(SearchRequest(q=q))
         assert (result.total, result.hits) == (0, []), q
+
+
+def test_documents_are_faceted_and_filtered_by_the_places_they_were_sent_from(service):
+    sochi = sorted(p.stem for p in (ROOT / "documents").glob("1*.md")
+                   if any(line.startswith("place_from:") and "Sochi" in line
+                          for line in p.read_text(encoding="utf-8").splitlines()))
+    result = service.search(SearchRequest(filters=(("place_from", ("sochi",)),), page_size=100))
+    assert sorted(h.id for h in result.hits) == sochi and len(sochi) == 5
+    assert [(b.value, b.label, b.count, b.selected) for b in result.facets["place_from"]] == [
+        ("moscow", "Moscow", 26, False), ("pyongyang", "Pyongyang", 21, False),
+        ("beijing", "Beijing", 12, False), ("sochi", "Sochi", 5, True)]

@@ -23,6 +23,8 @@ SIDEBAR_FACETS = (  # (facet, heading): the order of the sidebar
     ("archive", "Archive"),
     ("language", "Language"),
     ("subject", "Subject"),
+    ("place_from", "Sent from"),
+    ("place_to", "Sent to"),
 )
 FACET_LABELS = dict(SIDEBAR_FACETS, month="Month")
 SORT_LABELS = {"relevance": "Relevance", "date": "Date, oldest first", "-date": "Date, newest first"}
