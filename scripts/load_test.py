@@ -242,7 +242,7 @@ def client(url: str, targets: Targets, seed: int, stop_at: float, budget: thread
                 status, body = _get(connection, path)
                 ok, detail = status in expected, f"{status} {path}"  # an empty export is fine
             except (OSError, http.client.HTTPException) as error:
-                ok, detail = False, f"{type(error).__name__}: {error} {path}"
+                status, ok, detail = 0, False, f"{type(error).__name__}: {error} {path}"
                 connection.close()
                 connection = _connection(url)
             results.append(Result(kind, time.perf_counter() - started, ok, "" if ok else detail,
