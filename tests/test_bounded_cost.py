@@ -11,6 +11,7 @@ import time
 from dataclasses import replace
 
 import pytest
+from markupsafe import escape
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from archive import deadline, postings, query
@@ -83,7 +84,9 @@ def test_hostile_queries_over_http(client, q, message):
     page = timed(lambda: client.get("/search", query_string={"q": q}))
     assert page.status_code == 400
     assert page.mimetype == "text/html"
-    assert "<h1>Bad request</h1>" in page.get_data(as_text=True)
+    body = page.get_data(as_text=True)
+    assert ">The search needs a correction" in body  # the search page, filled in as typed
+    assert f'<p id="q-error" class="field-error">{escape(message)} ' in body  # beside the field
 
 
 def test_hostile_query_in_the_cli(built_archive, monkeypatch, capsys):
