@@ -34,6 +34,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("archive: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if argv is None:  # the program itself, about to exit (tests calling main keep it warm)
+            _close_citation_engine()
+
+
+def _close_citation_engine() -> None:
+    """Free V8 now: left to interpreter teardown, mini-racer's destructor can hang (#14)."""
+    csl = sys.modules.get("archive.csl")
+    if csl is not None:
+        csl.close()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_check(args, config: Config) -> int:
-    from .documents import load_collection
+    from .documents import copy_warnings, load_collection
 
     require_documents(config)
     only = args.paths or None
@@ -87,13 +97,16 @@ def cmd_check(args, config: Config) -> int:
         if missing:
             raise UserError(f"no such file: {', '.join(missing)}")
     collection = load_collection(config, only=only)
-    for problem in collection.problems:
+    warnings = copy_warnings(collection, config.documents_dir, only)
+    for problem in sorted([*collection.problems, *warnings], key=lambda p: (p.path, p.line)):
         print(problem)
     checked = len(only) if only else len(collection.records) + len(collection.skipped)
+    warned = f", {len(warnings)} warning(s)" if warnings else ""
     if collection.problems:
-        print(f"{len(collection.problems)} problem(s) in {checked} document(s)", file=sys.stderr)
+        print(f"{len(collection.problems)} problem(s){warned} in {checked} document(s)",
+              file=sys.stderr)
         return 1
-    print(f"ok: {checked} document(s) valid", file=sys.stderr)
+    print(f"ok: {checked} document(s) valid{warned}", file=sys.stderr)
     return 0
 
 

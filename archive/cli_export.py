@@ -55,10 +55,19 @@ def cmd_cite(args, config) -> int:
         if record is None:
             raise UserError(f"no document with id {args.id!r}")
         context = Context.load(config, catalog)
+        _note_default_base_url(config)
         print(cite(record, context.people, context.archives, context.base_url, args.format))
     finally:
         catalog.dispose()
     return 0
+
+
+def _note_default_base_url(config) -> None:
+    from .settings import base_url_notice
+
+    notice = base_url_notice(config)
+    if notice:
+        print(f"archive: {notice}", file=sys.stderr)
 
 
 def cmd_export(args, config) -> int:
@@ -86,6 +95,7 @@ def cmd_export(args, config) -> int:
             if sys.stderr.isatty():
                 print(f"\rexporting... {done} document(s)", end="", file=sys.stderr, flush=True)
 
+        _note_default_base_url(config)  # every format carries document URLs
         chunks = export.export(chosen, args.format, context, csv_bom=args.bom, progress=progress)
         _write(args.output, chunks)
         if sys.stderr.isatty():

@@ -19,6 +19,7 @@ import yaml
 from . import fields
 from .archives import ArchiveAuthority, load_archives
 from .archives import AuthorityError as ArchiveAuthorityError
+from .copies import duplicate_copy_warnings
 from .people import AuthorityError, PeopleAuthority, load_people
 from .records import DocumentSet, Problem, Record
 from .sets import load_sets
@@ -270,6 +271,25 @@ def _check_links(records: dict[str, Record | KnownFile], documents_dir: Path,
             problems.append(Problem(_display(documents_dir / record.path, documents_dir),
                                     line, "replies_to", message))
     return problems
+
+
+def copy_warnings(collection: Collection, documents_dir: Path,
+                  only: Iterable[Path] | None = None) -> list[Problem]:
+    """Warnings (not errors: the record stays valid) for a reference listed twice, written
+    differently ("ll. 105-6" beside "ll. 105-106"), in the checked documents."""
+    selected = None if only is None else {p.resolve() for p in only}
+    warnings = []
+    for record in collection.records.values():
+        if not isinstance(record, Record) or len(record.archive_refs) < 2:
+            continue
+        path = documents_dir / record.path
+        if selected is not None and path.resolve() not in selected:
+            continue
+        text = path.read_text(encoding="utf-8-sig")
+        for line, message in duplicate_copy_warnings(record.archive_refs, text):
+            warnings.append(Problem(_display(path, documents_dir), line, "archive_refs",
+                                    f"warning: {message}"))
+    return sorted(warnings, key=lambda p: (p.path, p.line))
 
 
 def _key_line(path: Path, key: str) -> int:

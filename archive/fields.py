@@ -169,6 +169,9 @@ def _archive_refs(data: dict, located: Located, archives: ArchiveAuthority,
                         f"expected a citation string or a mapping, got {_kind(item)}")))
             except RefError as error:
                 issues.append((line, "archive_refs", str(error)))
+    if sum(ref.primary for ref in refs) > 1:
+        issues.append((key_line, "archive_refs", (
+            "more than one reference is marked primary; mark only the copy citations should name")))
     values["archive_refs"] = refs
     status = data.get("archive_ref_status")
     status_line = located.key_lines.get("archive_ref_status", located.line)

@@ -51,6 +51,7 @@ class ArchiveRef:
     papka: str | None = None
     listy: str | None = None
     cited: str = ""  # the text the reference was parsed from, as written
+    primary: bool = False  # marked `primary: true`: the copy citations name (archive.copies)
 
 
 @dataclass(frozen=True)

@@ -95,10 +95,11 @@ def parse_refs(
 
 
 def ref_from_mapping(data: dict, archives: ArchiveAuthority, *, cited: str = "") -> ArchiveRef:
-    """A reference given as a mapping (archive, fond, opis, delo, papka, listy); raises RefError."""
+    """A reference given as a mapping (archive, fond, opis, delo, papka, listy, and `primary: true`
+    to make it the copy citations name); raises RefError."""
     for key in data:
-        if key not in ("archive", *PARTS):
-            close = difflib.get_close_matches(str(key), ("archive", *PARTS), n=1)
+        if key not in ("archive", *PARTS, "primary"):
+            close = difflib.get_close_matches(str(key), ("archive", *PARTS, "primary"), n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
             raise RefError(f"unknown archive reference field `{key}`{hint}")
     if not data.get("archive"):
@@ -114,8 +115,11 @@ def ref_from_mapping(data: dict, archives: ArchiveAuthority, *, cited: str = "")
         if not (_LISTY if part == "listy" else _UNIT).fullmatch(value):
             raise RefError(f'{part}: cannot read "{value}"')
         parts[part] = value
+    primary = data.get("primary", False)
+    if not isinstance(primary, bool):
+        raise RefError(f"primary: expected true or false, got {primary!r}")
     archive = _resolve(str(data["archive"]), archives)
-    return ArchiveRef(archive=archive.id, cited=cited, **parts)
+    return ArchiveRef(archive=archive.id, cited=cited, primary=primary, **parts)
 
 
 def format_short(ref: ArchiveRef) -> str:

@@ -119,6 +119,7 @@ def test_valid_record_is_complete(tmp_path):
         "archive_refs": [{
             "archive": "AVP RF", "fond": "059a", "opis": "5a", "delo": "3", "papka": "11",
             "listy": "87-91", "cited": "AVP RF, Fond 059a, Opis 5a, Delo 3, Papka 11, listy 87-91",
+            "primary": False,
         }],
         "archive_ref_status": None,
         "published_in": [],
