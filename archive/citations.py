@@ -118,9 +118,14 @@ def genre(record: Record) -> str:
     The number belongs to the genre rather than CSL's `number`: the styles capitalise a genre
     that starts a sentence ("Telegram No. 8600." in MLA and a Chicago bibliography) but print
     genre and number as two parts that do not ("telegram No. 8600", "(Telegram No. 8600) [to ...]"
-    in APA). Zotero keeps it the same way, as the letter type."""
+    in APA). Zotero keeps it the same way, as the letter type. A number that is not "No. ..."
+    goes in brackets: "directive (Protocol No. 78, item 118) to ..."."""
     kind = record.type.lower().replace("-", " ")
-    return f"{kind} {record.number}" if record.number else kind
+    if not record.number:
+        return kind
+    if record.number.startswith(("No.", "Nos.", "no.", "nos.")):
+        return f"{kind} {record.number}"
+    return f"{kind} ({record.number})"
 
 
 def archive_name(ref: ArchiveRef, archives: ArchiveAuthority) -> str:

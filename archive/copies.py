@@ -28,9 +28,16 @@ def cited_ref(refs: Sequence[ArchiveRef]) -> ArchiveRef | None:
 
 
 def other_refs(refs: Sequence[ArchiveRef]) -> list[ArchiveRef]:
-    """Every copy except the cited one, in the order written."""
+    """Every copy except the cited one, in the order written, each once (a repeat of a copy
+    already named, written differently, is left out)."""
     cited = cited_ref(refs)
-    return [ref for ref in refs if ref is not cited]
+    seen = {_key(cited)} if cited is not None else set()
+    others = []
+    for ref in refs:
+        if ref is not cited and _key(ref) not in seen:
+            seen.add(_key(ref))
+            others.append(ref)
+    return others
 
 
 def completeness(ref: ArchiveRef) -> int:

@@ -53,11 +53,14 @@ LOCALE_FILE = DATA / "locales-en-US.xml"
 
 # Kept in step with tests/js/render.js: notes are citation clusters at position "first" (0) or
 # "subsequent" (1, the short form); bibliography entries lose their <div class="csl-entry"> wrapper.
+# Each render registers its item alone, under an id used once: citeproc-js keeps the data of an id
+# it has seen (so a record rebuilt, or cited with another address, would print as first seen), and
+# items left registered could disambiguate one another ("Stalin, I. V." beside "Stalin, V.").
 _GLUE = r"""
 var module = {exports: {}}; var exports = module.exports;
 %s
 ;var CSL = module.exports;
-var ARCHIVE = {items: {}, engines: {}, locale: null, styles: {}};
+var ARCHIVE = {items: {}, engines: {}, locale: null, styles: {}, serial: 0};
 var archiveSys = {
   retrieveLocale: function () { return ARCHIVE.locale; },
   retrieveItem: function (id) { return ARCHIVE.items[id]; }
@@ -70,12 +73,15 @@ function archiveRender(item, style, form, output) {
     ARCHIVE.engines[key].setOutputFormat(output);
   }
   var engine = ARCHIVE.engines[key];
-  var id = String(item.id);
+  ARCHIVE.serial += 1;
+  var id = String(item.id) + "\u0000" + ARCHIVE.serial;
+  var copy = JSON.parse(JSON.stringify(item));
+  copy.id = id;
   ARCHIVE.items = {};
-  ARCHIVE.items[id] = item;
+  ARCHIVE.items[id] = copy;
+  engine.updateItems([id]);
   if (form === "bibliography") {
-    engine.updateItems([id]);
-    var entry = engine.makeBibliography()[1][0];
+    var entry = engine.makeBibliography()[1][0] || "";  // none: the style leaves the item out
     return entry.replace(/^\s*<div class="csl-entry">/, "").replace(/<\/div>\s*$/, "").trim();
   }
   var position = form === "short-note" ? CSL.POSITION_SUBSEQUENT : CSL.POSITION_FIRST;

@@ -285,6 +285,23 @@ def test_shipped_citeproc_js_is_the_pinned_npm_build():
     assert shipped == (NODE_MODULES / "citeproc_commonjs.js").read_bytes()
 
 
+@pytest.mark.parametrize(("style", "form"), [
+    ("chicago", "note"), ("chicago", "short-note"), ("chicago", "bibliography"),
+    ("mla", "bibliography"), ("apa", "bibliography"),
+])
+def test_a_record_cited_again_with_new_data_prints_the_new_data(style, form):
+    """citeproc-js keeps the data of an id it has seen: a record rebuilt with a new title, or
+    cited with another address, printed as first seen."""
+    record = RECORDS_BY_ID["1950-05-14-stalin-to-mao-no-8600"]
+    first = format_citation(record, PEOPLE, ARCHIVES, BASE_URL, style, form)
+    changed = replace(record, title="Revised: Stalin to Mao, 14 May 1950")
+    again = format_citation(changed, PEOPLE, ARCHIVES, "https://mirror.example.net", style, form)
+    assert "Revised: Stalin to Mao, 14 May 1950" in again and "Kim Il Sung" not in again
+    if form != "short-note":  # the short form carries no address
+        assert "https://mirror.example.net/documents/" in again and BASE_URL not in again
+    assert format_citation(record, PEOPLE, ARCHIVES, BASE_URL, style, form) == first
+
+
 @pytest.mark.parametrize(
     ("style", "form", "output"),
     [("harvard", "bibliography", "text"), ("mla", "note", "text"), ("apa", "bibliography", "rtf")],
