@@ -16,7 +16,9 @@ def add_commands(commands) -> None:
     cite = commands.add_parser("cite", help="cite one document (Chicago, MLA, APA, BibTeX, RIS, CSL-JSON)")
     cite.add_argument("id")
     cite.add_argument("--format", "-f", default="chicago-note", choices=FORMATS,
-                      help="citation format (default: chicago-note)")
+                      help="citation format (default: chicago-note); chicago-* follow the Chicago "
+                      "Manual of Style, 18th edition; mla the MLA Handbook, 9th edition; apa the "
+                      "APA Publication Manual, 7th edition")
     cite.set_defaults(handler=cmd_cite)
 
     export = commands.add_parser(

@@ -10,7 +10,6 @@ expected.json (regenerate with scripts/generate_citation_fixtures.py).
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from dataclasses import replace
 from datetime import date
@@ -20,6 +19,7 @@ import bibtexparser
 import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts
+from citeproc_node import require_node
 
 from archive.archives import ArchiveAuthority
 from archive.citations import (
@@ -259,16 +259,8 @@ def test_eastern_names_and_bodies_print_whole():
     assert bibliography.startswith("VKP(b) CC Politburo. (1950, September).")
 
 
-def _live_reason() -> str | None:
-    if shutil.which("node") is None:
-        return "node is not installed"
-    if not NODE_MODULES.is_dir():
-        return "tests/js/node_modules missing: run `npm ci` in tests/js"
-    return None
-
-
-@pytest.mark.skipif(_live_reason() is not None, reason=_live_reason() or "")
 def test_citeproc_js_under_node_renders_what_we_render():
+    require_node()
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
         from generate_citation_fixtures import render_with_node
@@ -279,8 +271,8 @@ def test_citeproc_js_under_node_renders_what_we_render():
     assert {key: ours(*key.split("|")) for key in live} == live
 
 
-@pytest.mark.skipif(not NODE_MODULES.is_dir(), reason="tests/js/node_modules missing")
 def test_shipped_citeproc_js_is_the_pinned_npm_build():
+    require_node()
     shipped = (ROOT / "archive" / "data" / "citeproc.js").read_bytes()
     assert shipped == (NODE_MODULES / "citeproc_commonjs.js").read_bytes()
 
