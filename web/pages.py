@@ -57,8 +57,7 @@ CITE_FILES = {  # extension -> (citation format, media type, label)
     "bib": ("bibtex", "application/x-bibtex; charset=utf-8", "BibTeX"),
     "json": ("csl-json", "application/vnd.citationstyles.csl+json; charset=utf-8", "CSL-JSON"),
 }
-LANGUAGES = {"ru": "Russian", "zh": "Chinese", "ko": "Korean", "en": "English", "de": "German",
-             "fr": "French", "ja": "Japanese"}
+LANGUAGES = citations.LANGUAGE_NAMES
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
