@@ -120,11 +120,14 @@ def test_no_citation_starts_a_sentence_in_lower_case(node):
     assert lower == {}
 
 
-# Checked by hand against CMOS 18: a letter in an archive is cited by writer, its description,
-# genre, recipient and date, then the archival location and repository (14.117-14.119);
-# "et al." after the first of three or more names in a note, all names in the bibliography
-# (13.78, 13.81); Chinese and Korean names family name first and never inverted (13.84);
-# a body as author (13.83); an en dash in a range of dates (6.83); the serial comma.
+# Checked by hand against the Chicago Manual of Style, 18th edition (notes and bibliography):
+# an unpublished letter in an archive is cited by writer, its description (here the record's
+# title, in headline style), genre and recipient, date, then the archival location and the
+# repository with its place; in a note, three or more names give the first followed by "et al.",
+# while the bibliography lists them all with a serial comma; Chinese and Korean names keep the
+# family name first and are never inverted ("Kim Il Sung", not "Sung, Kim Il"); a body stands as
+# the author; a range of dates takes an en dash; a genre that opens a bibliography sentence is
+# capitalised.
 HAND_CHECKED = {
     "1950-05-14-stalin-to-mao-no-8600|chicago-note": (
         "I. V. Stalin, “Stalin (Filippov) to Mao Zedong on Korean Reunification (No. 8600), "
