@@ -33,6 +33,7 @@ from sqlalchemy.engine import Engine
 
 from .records import (
     Archive,
+    ArchiveRef,
     DocumentSet,
     Person,
     Record,
@@ -308,6 +309,13 @@ def _remember_files(conn, file_stats: Iterable[tuple[Record, int, int]]) -> None
         batch = rows[start:start + 500]
         conn.execute(delete(files).where(files.c.path.in_([row["path"] for row in batch])))
         conn.execute(insert(files), batch)
+
+
+def _ref_columns(ref: ArchiveRef) -> dict:
+    """The reference's table columns; `primary` lives in the record's JSON only."""
+    columns = asdict(ref)
+    del columns["primary"]
+    return columns
 
 
 def _document_row(record: Record) -> dict:

@@ -6,8 +6,15 @@ follow what Zotero's importers read for a "letter": it keeps recipient, archive 
 location from them, and the archive's place only from the note/extra line "Archive Place: ...".
 
 Names: persons in western order are {family, given}; bodies and East Asian names are {literal}
-so that "Mao Zedong" is never printed "Zedong Mao". Note that citeproc-js (and so Zotero) prints
-romanised western names family-first ("Stalin I. V.") in items whose `language` is zh or ja.
+so that "Mao Zedong" is never printed "Zedong Mao".
+
+Language: the titles are English descriptions, so every format gives `en` as the item's language;
+the original's language goes in the note ("Original language: Russian"). citeproc-js (and so
+Zotero) takes `language` as the language of the title and names: given zh it would print "Stalin
+I. V.", given anything but English it skips Chicago's title case.
+
+The cited copy is the one `archive.copies.cited_ref` picks (marked primary, else the most
+complete); the others go in the note as "Other copies".
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from collections.abc import Iterable, Mapping
 
 from archive import csl
 from archive.archives import ArchiveAuthority
+from archive.copies import cited_ref, other_refs
 from archive.records import ArchiveRef, Person, Record
 from archive.ref_formats import format_short
 
@@ -29,6 +37,9 @@ STYLE_FORMATS = {
     "apa": ("apa", "bibliography"),
 }
 FORMATS = (*STYLE_FORMATS, "csl-json", "ris", "bibtex")
+CITATION_LANGUAGE = "en"  # the language of our titles, which is what `language` describes
+LANGUAGE_NAMES = {"ru": "Russian", "zh": "Chinese", "ko": "Korean", "en": "English",
+                  "de": "German", "fr": "French", "ja": "Japanese"}
 
 
 # --- CSL-JSON ---------------------------------------------------------------------------------
@@ -43,28 +54,23 @@ def csl_json(
         "type": "personal_communication",
         "genre": genre(record),
         "title": record.title,
+        "language": CITATION_LANGUAGE,
     }
     if record.sender:
         item["author"] = [csl_name(people[p]) for p in record.sender]
     if record.recipient:
         item["recipient"] = [csl_name(people[p]) for p in record.recipient]
     item["issued"] = csl_date(record.date.text)
-    if record.archive_refs:
-        first = record.archive_refs[0]
-        archive = archives.lookup(first.archive)
-        item["archive"] = archive_name(first, archives)
-        location = format_short(first)
-        if location:
-            item["archive_location"] = location
-        if archive.city:
-            item["archive-place"] = archive.city
+    name, location, city = first_copy(record, archives)
+    if name:
+        item["archive"] = name
+    if location:
+        item["archive_location"] = location
+    if city:
+        item["archive-place"] = city
     note = note_lines(record, archives)
     if note:
         item["note"] = "\n".join(note)
-    if record.language:
-        item["language"] = record.language
-    if record.number:
-        item["number"] = record.number
     item["URL"] = document_url(record, base_url)
     return item
 
@@ -107,8 +113,19 @@ def _date_parts(end: str) -> list[int]:
 
 
 def genre(record: Record) -> str:
-    """The document type as a genre: "telegram", "record of conversation"."""
-    return record.type.lower().replace("-", " ")
+    """The document type and its number as a genre: "telegram No. 8600", "record of conversation".
+
+    The number belongs to the genre rather than CSL's `number`: the styles capitalise a genre
+    that starts a sentence ("Telegram No. 8600." in MLA and a Chicago bibliography) but print
+    genre and number as two parts that do not ("telegram No. 8600", "(Telegram No. 8600) [to ...]"
+    in APA). Zotero keeps it the same way, as the letter type. A number that is not "No. ..."
+    goes in brackets: "directive (Protocol No. 78, item 118) to ..."."""
+    kind = record.type.lower().replace("-", " ")
+    if not record.number:
+        return kind
+    if record.number.startswith(("No.", "Nos.", "no.", "nos.")):
+        return f"{kind} {record.number}"
+    return f"{kind} ({record.number})"
 
 
 def archive_name(ref: ArchiveRef, archives: ArchiveAuthority) -> str:
@@ -121,17 +138,24 @@ def archive_name(ref: ArchiveRef, archives: ArchiveAuthority) -> str:
 
 
 def first_copy(record: Record, archives: ArchiveAuthority) -> tuple[str, str, str]:
-    """The cited copy (the first reference): archive name, location and city ("" when absent)."""
-    if not record.archive_refs:
+    """The cited copy (see archive.copies): archive name, location and city ("" when absent)."""
+    cited = cited_ref(record.archive_refs)
+    if cited is None:
         return "", "", ""
-    first = record.archive_refs[0]
-    return (archive_name(first, archives), format_short(first),
-            archives.lookup(first.archive).city or "")
+    return (archive_name(cited, archives), format_short(cited),
+            archives.lookup(cited.archive).city or "")
 
 
 def other_copies(record: Record) -> str:
-    """The archive copies after the first: "AVP RF, f. 059a, ...; RGASPI, f. 558, ..." or ""."""
-    return "; ".join(_ref_text(ref) for ref in record.archive_refs[1:])
+    """The copies not cited: "AVP RF, f. 059a, ...; RGASPI, f. 558, ..." or ""."""
+    return "; ".join(_ref_text(ref) for ref in other_refs(record.archive_refs))
+
+
+def original_language(record: Record) -> str:
+    """"Original language: Russian", or "" when the record does not say."""
+    if not record.language:
+        return ""
+    return f"Original language: {LANGUAGE_NAMES.get(record.language, record.language)}"
 
 
 def _ref_text(ref: ArchiveRef) -> str:
@@ -140,12 +164,15 @@ def _ref_text(ref: ArchiveRef) -> str:
 
 
 def note_lines(record: Record, archives: ArchiveAuthority) -> list[str]:
-    """Zotero's "extra" lines: the archive place (kept only from there) and other copies."""
+    """Zotero's "extra" lines: the archive place (kept only from there), the original's language
+    and other copies."""
     lines = []
-    if record.archive_refs:
-        city = archives.lookup(record.archive_refs[0].archive).city
-        if city:
-            lines.append(f"archive-place: {city}")
+    _name, _location, city = first_copy(record, archives)
+    if city:
+        lines.append(f"archive-place: {city}")
+    language = original_language(record)
+    if language:
+        lines.append(language)
     copies = other_copies(record)
     if copies:
         lines.append(f"Other copies: {copies}")
@@ -197,11 +224,13 @@ def ris_entry(
         lines.append(("AN", location))
     if city:
         lines.append(("M2", f"Archive Place: {city}"))
+    language = original_language(record)
+    if language:  # a note: Zotero joins a second M2 (extra) line with "; ", hiding the place
+        lines.append(("N1", language))
     copies = other_copies(record)
     if copies:
         lines.append(("N1", f"Other copies: {copies}"))
-    if record.language:
-        lines.append(("LA", record.language))
+    lines.append(("LA", CITATION_LANGUAGE))
     lines.append(("UR", document_url(record, base_url)))
     lines.append(("ER", ""))
     return "".join(f"{tag}  - {_one_line(value)}\n" for tag, value in lines)
@@ -277,7 +306,7 @@ def bibtex_entry(
     if record.sender:
         fields.append(("author", " and ".join(bibtex_name(people[p]) for p in record.sender)))
     fields.append(("title", bibtex_escape(record.title)))
-    fields.append(("type", bibtex_escape(genre(record))))
+    fields.append(("type", bibtex_escape(record.type.lower().replace("-", " "))))
     if record.number:
         fields.append(("number", bibtex_escape(record.number)))
     parts = csl_date(record.date.text)["date-parts"]
@@ -289,8 +318,7 @@ def bibtex_entry(
     note = bibtex_note(record)
     if note:
         fields.append(("note", bibtex_escape(note)))
-    if record.language:
-        fields.append(("language", bibtex_escape(record.language)))
+    fields.append(("langid", "english"))  # biblatex: the language of the title
     fields.append(("url", document_url(record, base_url)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@unpublished{{{key or bibtex_key(record)},\n{body}\n}}\n"
@@ -324,12 +352,17 @@ def bibtex_date(text: str) -> str:
 
 
 def bibtex_note(record: Record) -> str:
-    """"APRF, f. 45, op. 1, d. 334, ll. 97-98; other copies: AVP RF, f. 059a, ..."."""
-    if not record.archive_refs:
-        return ""
-    note = _ref_text(record.archive_refs[0])
+    """"APRF, f. 45, op. 1, d. 334, ll. 97-98; original language: Russian; other copies: AVP RF,
+    f. 059a, ..."."""
+    cited = cited_ref(record.archive_refs)
+    parts = [_ref_text(cited)] if cited else []
+    language = original_language(record)
+    if language:
+        parts.append(language[0].lower() + language[1:])
     copies = other_copies(record)
-    return f"{note}; other copies: {copies}" if copies else note
+    if copies:
+        parts.append(f"other copies: {copies}")
+    return "; ".join(parts)
 
 
 # --- Embedded metadata ------------------------------------------------------------------------
@@ -355,8 +388,7 @@ def zotero_meta_tags(
         tags.append(("DC.coverage", location))
     if city:
         tags.append(("z.extra", f"Archive Place: {city}"))
-    if record.language:
-        tags.append(("DC.language", record.language))
+    tags.append(("DC.language", CITATION_LANGUAGE))
     return tags
 
 

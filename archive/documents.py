@@ -19,6 +19,7 @@ import yaml
 from . import fields
 from .archives import ArchiveAuthority, load_archives
 from .archives import AuthorityError as ArchiveAuthorityError
+from .copies import duplicate_copies, duplicate_copy_warnings
 from .people import AuthorityError, PeopleAuthority, load_people
 from .records import DocumentSet, Problem, Record
 from .ref_formats import unknown_archive_note
@@ -182,6 +183,7 @@ def load_collection(config: Config, *, only: Iterable[Path] | None = None,
          and (selected is None or (documents_dir / r.path).resolve() in selected)],
         archives, documents_dir)
     warnings += _place_warnings(records, places, documents_dir, selected)
+    warnings += _copy_warnings(records, documents_dir, selected)
     warnings.sort(key=lambda p: (p.path, p.line))
     return Collection(records, problems, people, archives, sets, skipped, stats, places, terms,
                       warnings)
@@ -327,6 +329,25 @@ def _place_warnings(records: dict[str, Record | KnownFile], places: Vocabulary,
             if message:
                 warnings.append(Problem(_display(path, documents_dir), _key_line(path, key), key,
                                         message))
+    return warnings
+
+
+def _copy_warnings(records: dict[str, Record | KnownFile], documents_dir: Path,
+                   selected: set[Path] | None) -> list[Problem]:
+    """Warnings (not errors: the record stays valid) for a reference listed twice, written
+    differently ("ll. 105-6" beside "ll. 105-106")."""
+    warnings = []
+    for record in records.values():
+        if (not isinstance(record, Record) or len(record.archive_refs) < 2
+                or not duplicate_copies(record.archive_refs)):
+            continue
+        path = documents_dir / record.path
+        if selected is not None and path.resolve() not in selected:
+            continue
+        text = path.read_text(encoding="utf-8-sig")
+        for line, message in duplicate_copy_warnings(record.archive_refs, text):
+            warnings.append(Problem(_display(path, documents_dir), line, "archive_refs",
+                                    f"warning: {message}"))
     return warnings
 
 

@@ -180,6 +180,9 @@ def _archive_refs(data: dict, located: Located, archives: ArchiveAuthority,
                     f'no archive named in archive reference "{unnamed.cited}"; name it first, '
                     'e.g. "APRF, f. 45, ..."')))
                 refs = [r for r in refs if r.archive]
+    if sum(ref.primary for ref in refs) > 1:
+        issues.append((key_line, "archive_refs", (
+            "more than one reference is marked primary; mark only the copy citations should name")))
     values["archive_refs"] = refs
     status = data.get("archive_ref_status")
     status_line = located.key_lines.get("archive_ref_status", located.line)

@@ -52,6 +52,7 @@ class ArchiveRef:
     listy: str | None = None
     cited: str = ""  # the text the reference was parsed from, as written
     call_number: str | None = None  # a foreign archive's call number as written ("FO 371/84053")
+    primary: bool = False  # marked `primary: true`: the copy citations name (archive.copies)
 
 
 @dataclass(frozen=True)

@@ -133,12 +133,13 @@ def parse_refs(
 
 
 def ref_from_mapping(data: dict, archives: ArchiveAuthority, *, cited: str = "") -> ArchiveRef:
-    """A reference given as a mapping (archive, fond, opis, delo, papka, listy); raises RefError.
+    """A reference given as a mapping (archive, fond, opis, delo, papka, listy, and `primary: true`
+    to make it the copy citations name); raises RefError.
 
     An archive the authority does not know is kept as written."""
     for key in data:
-        if key not in ("archive", *PARTS):
-            close = difflib.get_close_matches(str(key), ("archive", *PARTS), n=1)
+        if key not in ("archive", *PARTS, "primary"):
+            close = difflib.get_close_matches(str(key), ("archive", *PARTS, "primary"), n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
             raise RefError(f"unknown archive reference field `{key}`{hint}")
     if not data.get("archive") or not str(data["archive"]).strip():
@@ -154,11 +155,14 @@ def ref_from_mapping(data: dict, archives: ArchiveAuthority, *, cited: str = "")
         if not (_LISTY if part == "listy" else _UNIT).fullmatch(value):
             raise RefError(f'{part}: cannot read "{value}"')
         parts[part] = value
+    primary = data.get("primary", False)
+    if not isinstance(primary, bool):
+        raise RefError(f"primary: expected true or false, got {primary!r}")
     name = str(data["archive"]).strip()
     known = archives.resolve(name)
     if known is None and "," in name:  # facets and `archive:` queries keep names comma-free
         raise RefError(f'archive: a name not in the authority may not contain a comma, got "{name}"')
-    return ArchiveRef(archive=known.id if known else name, cited=cited, **parts)
+    return ArchiveRef(archive=known.id if known else name, cited=cited, primary=primary, **parts)
 
 
 def _find_mentions(source: str, archives: ArchiveAuthority) -> list[_Mention]:

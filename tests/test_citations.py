@@ -10,7 +10,6 @@ expected.json (regenerate with scripts/generate_citation_fixtures.py).
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from dataclasses import replace
 from datetime import date
@@ -20,6 +19,7 @@ import bibtexparser
 import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts
+from citeproc_node import require_node
 
 from archive.archives import ArchiveAuthority
 from archive.citations import (
@@ -183,20 +183,32 @@ def test_csl_json_of_a_telegram_with_several_copies():
     assert csl_json(record, PEOPLE, ARCHIVES, BASE_URL) == {
         "id": "1950-05-14-stalin-to-mao-no-8600",
         "type": "personal_communication",
-        "genre": "telegram",
+        "genre": "telegram No. 8600",
         "title": "Stalin to Mao Zedong on Kim Il Sung's proposal, 14 May 1950",
+        "language": "en",
         "author": [{"family": "Stalin", "given": "I. V."}],
         "recipient": [{"literal": "Mao Zedong"}],
         "issued": {"date-parts": [[1950, 5, 14]]},
-        "archive": "Archive of the President of the Russian Federation (APRF)",
-        "archive_location": "f. 45, op. 1, d. 331, l. 55",
+        # the most complete copy (five parts) is cited, the others noted as written
+        "archive": "Archive of Foreign Policy of the Russian Federation (AVP RF)",
+        "archive_location": "f. 059a, op. 5a, d. 3, p. 11, ll. 75-77",
         "archive-place": "Moscow",
-        "note": "archive-place: Moscow\nOther copies: AVP RF, f. 059a, op. 5a, d. 3, p. 11, "
-        "ll. 75-77; RGASPI, f. 558, op. 11, d. 334, l. 0055",
-        "language": "ru",
-        "number": "No. 8600",
+        "note": "archive-place: Moscow\nOriginal language: Russian\nOther copies: APRF, f. 45, "
+        "op. 1, d. 331, l. 55; RGASPI, f. 558, op. 11, d. 334, l. 0055",
         "URL": "https://archive.example.org/documents/1950-05-14-stalin-to-mao-no-8600",
     }
+
+
+def test_a_copy_marked_primary_is_cited_however_incomplete():
+    record = RECORDS_BY_ID["1950-05-14-stalin-to-mao-no-8600"]
+    first, second, third = record.archive_refs
+    marked = replace(record, archive_refs=[first, second, replace(third, primary=True)])
+    item = csl_json(marked, PEOPLE, ARCHIVES, BASE_URL)
+    assert (item["archive"], item["archive_location"], item["note"]) == (
+        "Russian State Archive of Socio-Political History (RGASPI)",
+        "f. 558, op. 11, d. 334, l. 0055",
+        "archive-place: Moscow\nOriginal language: Russian\nOther copies: APRF, f. 45, op. 1, "
+        "d. 331, l. 55; AVP RF, f. 059a, op. 5a, d. 3, p. 11, ll. 75-77")
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=[item["id"] for item in ITEMS])
@@ -242,21 +254,13 @@ def test_stored_outputs_cover_every_record_style_form_and_output():
 
 def test_eastern_names_and_bodies_print_whole():
     note = ours("1950-07-mao-note-to-kim", "chicago", "note", "text")
-    assert note.startswith("Mao Zedong, “Mao Zedong’s Note to Kim Il Sung,” to Kim Il Sung,")
+    assert note.startswith("Mao Zedong, “Mao Zedong’s Note to Kim Il Sung,” note No. 4 to Kim Il Sung,")
     bibliography = ours("1950-09-politburo-directive-to-shtykov", "apa", "bibliography", "text")
     assert bibliography.startswith("VKP(b) CC Politburo. (1950, September).")
 
 
-def _live_reason() -> str | None:
-    if shutil.which("node") is None:
-        return "node is not installed"
-    if not NODE_MODULES.is_dir():
-        return "tests/js/node_modules missing: run `npm ci` in tests/js"
-    return None
-
-
-@pytest.mark.skipif(_live_reason() is not None, reason=_live_reason() or "")
 def test_citeproc_js_under_node_renders_what_we_render():
+    require_node()
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
         from generate_citation_fixtures import render_with_node
@@ -267,10 +271,27 @@ def test_citeproc_js_under_node_renders_what_we_render():
     assert {key: ours(*key.split("|")) for key in live} == live
 
 
-@pytest.mark.skipif(not NODE_MODULES.is_dir(), reason="tests/js/node_modules missing")
 def test_shipped_citeproc_js_is_the_pinned_npm_build():
+    require_node()
     shipped = (ROOT / "archive" / "data" / "citeproc.js").read_bytes()
     assert shipped == (NODE_MODULES / "citeproc_commonjs.js").read_bytes()
+
+
+@pytest.mark.parametrize(("style", "form"), [
+    ("chicago", "note"), ("chicago", "short-note"), ("chicago", "bibliography"),
+    ("mla", "bibliography"), ("apa", "bibliography"),
+])
+def test_a_record_cited_again_with_new_data_prints_the_new_data(style, form):
+    """citeproc-js keeps the data of an id it has seen: a record rebuilt with a new title, or
+    cited with another address, printed as first seen."""
+    record = RECORDS_BY_ID["1950-05-14-stalin-to-mao-no-8600"]
+    first = format_citation(record, PEOPLE, ARCHIVES, BASE_URL, style, form)
+    changed = replace(record, title="Revised: Stalin to Mao, 14 May 1950")
+    again = format_citation(changed, PEOPLE, ARCHIVES, "https://mirror.example.net", style, form)
+    assert "Revised: Stalin to Mao, 14 May 1950" in again and "Kim Il Sung" not in again
+    if form != "short-note":  # the short form carries no address
+        assert "https://mirror.example.net/documents/" in again and BASE_URL not in again
+    assert format_citation(record, PEOPLE, ARCHIVES, BASE_URL, style, form) == first
 
 
 @pytest.mark.parametrize(
@@ -299,7 +320,8 @@ def test_ris_entry_text():
         "DB  - Archive of Foreign Policy of the Russian Federation (AVP RF)\n"
         "AN  - f. 059a, op. 5a, d. 3, p. 11, ll. 75-77\n"
         "M2  - Archive Place: Moscow\n"
-        "LA  - ru\n"
+        "N1  - Original language: Russian\n"
+        "LA  - en\n"
         "UR  - https://archive.example.org/documents/1949-05-shtykov-kim-conversation\n"
         "ER  - \n"
     )
@@ -317,13 +339,14 @@ def test_ris_parsed_back_by_rispy():
         "title": "Stalin to Mao Zedong on Kim Il Sung's proposal, 14 May 1950",
         "date": "1950/05/14/",
         "year": "1950",
-        "type_of_work": "telegram",
-        "name_of_database": "Archive of the President of the Russian Federation (APRF)",
-        "accession_number": "f. 45, op. 1, d. 331, l. 55",
+        "type_of_work": "telegram No. 8600",
+        "name_of_database": "Archive of Foreign Policy of the Russian Federation (AVP RF)",
+        "accession_number": "f. 059a, op. 5a, d. 3, p. 11, ll. 75-77",
         "unknown_tag": {"M2": ["Archive Place: Moscow"]},
-        "notes": ["Other copies: AVP RF, f. 059a, op. 5a, d. 3, p. 11, ll. 75-77; "
+        "notes": ["Original language: Russian",
+                  "Other copies: APRF, f. 45, op. 1, d. 331, l. 55; "
                   "RGASPI, f. 558, op. 11, d. 334, l. 0055"],
-        "language": "ru",
+        "language": "en",
         "urls": ["https://archive.example.org/documents/1950-05-14-stalin-to-mao-no-8600"],
     }
     by_title = {e["title"]: e for e in entries}
@@ -336,7 +359,8 @@ def test_ris_parsed_back_by_rispy():
         "year": "1950",
         "type_of_work": "memorandum",
         "unknown_tag": {},
-        "language": "ko",
+        "notes": ["Original language: Korean"],
+        "language": "en",
         "urls": ["https://archive.example.org/documents/1950-03-kim-memorandum-to-stalin"],
     }
     assert [e["date"] for e in entries] == [
@@ -365,9 +389,9 @@ def test_bibtex_parsed_back_by_bibtexparser():
         "year": "1950",
         "month": "5",
         "date": "1950-05-14",
-        "note": "APRF, f. 45, op. 1, d. 331, l. 55; other copies: AVP RF, f. 059a, op. 5a, "
-        "d. 3, p. 11, ll. 75-77; RGASPI, f. 558, op. 11, d. 334, l. 0055",
-        "language": "ru",
+        "note": "AVP RF, f. 059a, op. 5a, d. 3, p. 11, ll. 75-77; original language: Russian; "
+        "other copies: APRF, f. 45, op. 1, d. 331, l. 55; RGASPI, f. 558, op. 11, d. 334, l. 0055",
+        "langid": "english",
         "url": "https://archive.example.org/documents/1950-05-14-stalin-to-mao-no-8600",
     })
     assert entries["1950-shtykov-report-on-the-kpa"] == ("unpublished", {
@@ -376,8 +400,8 @@ def test_bibtex_parsed_back_by_bibtexparser():
         "type": "report",
         "year": "1950",
         "date": "1950",
-        "note": "TsAMO RF, f. 5, op. 918795, d. 124, ll. 1-5",
-        "language": "ru",
+        "note": "TsAMO RF, f. 5, op. 918795, d. 124, ll. 1-5; original language: Russian",
+        "langid": "english",
         "url": "https://archive.example.org/documents/1950-shtykov-report-on-the-kpa",
     })
     assert entries["1949-05-shtykov-kim-conversation"][1]["author"] == (
@@ -389,7 +413,7 @@ def test_bibtex_parsed_back_by_bibtexparser():
         "1950-05-14", "1950-05-13/1950-05-14", "1950-10-02?", "1950-09", "1949-05~", "1950",
         "1950-03", "1950-07-20",
     ]
-    assert entries["1950-03-kim-memorandum-to-stalin"][1].get("note") is None
+    assert entries["1950-03-kim-memorandum-to-stalin"][1]["note"] == "original language: Korean"
 
 
 def test_bibtex_keeps_literal_names_whole_and_utf8():
@@ -431,7 +455,7 @@ def test_zotero_meta_tags():
         ("z.archive", "Archive of Foreign Policy of the Russian Federation (AVP RF)"),
         ("DC.coverage", "f. 059a, op. 5a, d. 3, p. 11, ll. 75-77"),
         ("z.extra", "Archive Place: Moscow"),
-        ("DC.language", "ru"),
+        ("DC.language", "en"),
     ]
 
 
@@ -444,7 +468,7 @@ def test_zotero_meta_tags_without_archive_reference():
         ("z.recipients", "Stalin, I. V."),
         ("DC.date", "1950-03"),
         ("DC.type", "memorandum"),
-        ("DC.language", "ko"),
+        ("DC.language", "en"),
     ]
 
 

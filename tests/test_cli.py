@@ -22,6 +22,8 @@ def cli_env(built_archive, monkeypatch):
     monkeypatch.setenv("ARCHIVE_DOCUMENTS_DIR", str(built_archive.documents_dir))
     monkeypatch.setenv("ARCHIVE_INDEX_DIR", str(built_archive.index_dir))
     monkeypatch.delenv("ARCHIVE_DATABASE_URL", raising=False)
+    # a set address: the default one is noted on stderr (tested with the citations)
+    monkeypatch.setenv("ARCHIVE_BASE_URL", "https://archive.example.org")
     return built_archive
 
 

@@ -34,7 +34,7 @@ def test_check_reports_every_problem_in_one_run(invalid_archive, capsys, monkeyp
     out, err = capsys.readouterr()
     assert status == 1
     assert out.splitlines() == EXPECTED
-    assert err.strip() == f"{len(EXPECTED)} problem(s) in 25 document(s)"
+    assert err.strip() == f"{len(EXPECTED)} problem(s) in 27 document(s)"
     assert snapshot(invalid_archive.documents_dir) == before  # nothing was modified
 
 
@@ -120,6 +120,7 @@ def test_valid_record_is_complete(tmp_path):
             "archive": "AVP RF", "fond": "059a", "opis": "5a", "delo": "3", "papka": "11",
             "listy": "87-91", "cited": "AVP RF, Fond 059a, Opis 5a, Delo 3, Papka 11, listy 87-91",
             "call_number": None,
+            "primary": False,
         }],
         "archive_ref_status": None,
         "published_in": [],

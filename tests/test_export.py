@@ -124,9 +124,13 @@ def test_cli_export_and_cite(bundled, tmp_path, monkeypatch, capsys):
     config, catalog, context = bundled
     monkeypatch.setenv("ARCHIVE_DOCUMENTS_DIR", str(config.documents_dir))
     monkeypatch.setenv("ARCHIVE_INDEX_DIR", str(config.index_dir))
+    monkeypatch.delenv("ARCHIVE_BASE_URL", raising=False)
     target = tmp_path / "set.jsonl"
     assert main(["export", "--set", "green-light-1950", "-f", "jsonl", "-o", str(target)]) == 0
     assert capsys.readouterr().err == (
+        "archive: note: citations carry the default address http://127.0.0.1:8000; set "
+        "ARCHIVE_BASE_URL to the reader's public address (e.g. "
+        "ARCHIVE_BASE_URL=https://archive.example.org)\n"
         f'exported 13 document(s), the document set "The green light: January-May 1950", as jsonl '
         f"to {target}\n")
     assert len(target.read_text(encoding="utf-8").splitlines()) == 13
@@ -134,6 +138,13 @@ def test_cli_export_and_cite(bundled, tmp_path, monkeypatch, capsys):
     assert main(["export", "--set", "nope", "-f", "csv", "-o", str(target)]) == 2
     assert capsys.readouterr().err.startswith("archive: no document set 'nope' (known: ")
     assert main(["cite", "1950-05-14-stalin-to-mao-no-8600", "-f", "bibtex"]) == 0
-    assert capsys.readouterr().out.startswith("@unpublished{1950-05-14-stalin-to-mao-no-8600,\n")
+    out, err = capsys.readouterr()
+    assert out.startswith("@unpublished{1950-05-14-stalin-to-mao-no-8600,\n")
+    assert err.count("archive: note: citations carry the default address") == 1
+    monkeypatch.setenv("ARCHIVE_BASE_URL", "https://archive.example.org/")
+    assert main(["cite", "1950-05-14-stalin-to-mao-no-8600", "-f", "ris"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "\nUR  - https://archive.example.org/documents/1950-05-14-stalin-to-mao-no-8600\n" in out
     assert main(["cite", "no-such-id"]) == 2
     assert capsys.readouterr().err == "archive: no document with id 'no-such-id'\n"

@@ -123,12 +123,21 @@ def test_citations_and_exports(config, built):
     context = export.Context.load(config, catalog)
     record = catalog.get(REGIONAL)
     item = citations.csl_json(record, context.people, context.archives, config.base_url)
-    assert (item["archive"], item["archive_location"]) == ("GAKhK", "f. P-137, op. 1, d. 2, l. 14 ob.")
-    assert "archive-place" not in item and "note" not in item
+    assert item == {
+        "id": "regional-archive", "type": "personal_communication", "genre": "telegram",
+        "title": "A telegram kept in a regional archive", "language": "en",
+        "author": [{"family": "Shtykov", "given": "T. F."}],
+        "recipient": [{"family": "Vyshinsky", "given": "A. Ya."}],
+        "issued": {"date-parts": [[1950, 2, 7]]},
+        "archive": "GAKhK", "archive_location": "f. P-137, op. 1, d. 2, l. 14 ob.",  # no place
+        "note": "Original language: Russian",
+        "URL": "http://127.0.0.1:8000/documents/regional-archive"}
     foreign = citations.csl_json(catalog.get(FOREIGN), context.people, context.archives,
                                  config.base_url)
+    # the call number names the whole file: cited before the RGANI copy written after it
     assert (foreign["archive"], foreign["archive_location"], foreign["note"]) == (
-        "PRO", "FO 371/84053", "Other copies: RGANI, f. 5, op. 28, d. 5, ll. 1-3")
+        "PRO", "FO 371/84053",
+        "Original language: English\nOther copies: RGANI, f. 5, op. 28, d. 5, ll. 1-3")
     chosen = export.whole_archive(catalog, config)
     rows = list(csv.DictReader(io.StringIO(
         b"".join(export.export(chosen, "csv", context)).decode("utf-8"))))
@@ -142,7 +151,7 @@ def test_citations_and_exports(config, built):
     assert refs[FOREIGN][0] == {
         "archive": "PRO", "fond": "FO 371", "opis": None, "delo": "84053", "papka": None,
         "listy": None, "cited": "PRO FO 371/84053", "call_number": "FO 371/84053",
-        "short": "FO 371/84053",
+        "primary": False, "short": "FO 371/84053",
     }
 
 

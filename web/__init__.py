@@ -8,9 +8,10 @@ overrides that setting; `ARCHIVE_CONFIG` may hand over a ready `Config` (tests d
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from werkzeug.routing import BaseConverter
 
 from archive.browse import Browser
@@ -37,13 +38,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["slug"] = SlugConverter
     app.url_map.strict_slashes = False
 
-    from . import api, errors, exports, pages, security
+    from . import api, errors, exports, pages, security, unapi
 
     security.init_app(app)
     errors.init_app(app)
     pages.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(unapi.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     return app
 
@@ -71,3 +73,12 @@ class Services:
 
 def services() -> Services:
     return current_app.extensions["archive"]
+
+
+def public_config() -> Config:
+    """The settings for this request: without ARCHIVE_BASE_URL, citations, canonical links and
+    exports carry the address the request came to (scheme, host and any script root)."""
+    config = services().config
+    if config.base_url_set:
+        return config
+    return replace(config, base_url=request.url_root.rstrip("/"))

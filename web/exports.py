@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, request, stream_with_context
 from archive import export
 from archive.search import SearchError, SearchRequest
 
-from . import services
+from . import public_config, services
 
 bp = Blueprint("exports", __name__)
 _NOT_SEARCH = ("format", "bom", "page", "page_size")
@@ -26,14 +26,14 @@ def export_results():
     params = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in _NOT_SEARCH}
     browser = services().browser
     if not any(v for values in params.values() for v in values if v.strip()):
-        chosen = export.whole_archive(browser.catalog, browser.config)
+        chosen = export.whole_archive(browser.catalog, public_config())
         stem = "archive"
     else:
         search_request = SearchRequest.from_params(params)  # SearchError -> 400
         # Run the query once before streaming, so that a malformed one is a 400, not a broken file.
         services().search.search(replace(search_request, page=1, page_size=1))
         chosen = export.search_results(services().search, browser.catalog, search_request,
-                                       browser.config)
+                                       public_config())
         stem = "archive-search"
     return _respond(chosen, fmt, stem)
 
@@ -43,7 +43,7 @@ def export_set(set_id: str):
     fmt = _format()
     browser = services().browser
     try:
-        chosen = export.curated_set(browser.catalog, set_id, browser.config)
+        chosen = export.curated_set(browser.catalog, set_id, public_config())
     except KeyError:
         abort(404, description=f"no document set {set_id!r}")
     return _respond(chosen, fmt, set_id)
@@ -65,7 +65,7 @@ def _bom() -> bool:
 
 def _respond(chosen: export.ExportSet, fmt: str, stem: str) -> Response:
     browser = services().browser
-    context = export.Context.load(browser.config, browser.catalog)
+    context = export.Context.load(public_config(), browser.catalog)
     bom = _bom()
     chunks = export.export(chosen, fmt, context, csv_bom=bom)
     name = export.filename(f"{stem}-{datetime.now(UTC):%Y-%m-%d}", fmt)

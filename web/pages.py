@@ -15,7 +15,7 @@ from markupsafe import Markup
 from archive import citations
 from archive.search import SearchError
 
-from . import services
+from . import public_config, services
 from .searching import export_links, run_search, search_error_page, search_page
 
 log = logging.getLogger(__name__)
@@ -43,23 +43,22 @@ class _BoundedCache:
         return value
 
 
-_CITES = _BoundedCache(4096)  # keyed by (catalog generation, document id)
+_CITES = _BoundedCache(4096)  # keyed by (catalog generation, document id, base URL)
 bp = Blueprint("pages", __name__)
 
 CITE_STYLES = (  # (format key, label, style, form)
-    ("chicago-note", "Chicago, note", "chicago", "note"),
-    ("chicago-short-note", "Chicago, short note", "chicago", "short-note"),
-    ("chicago-bibliography", "Chicago, bibliography", "chicago", "bibliography"),
-    ("mla", "MLA 9", "mla", "bibliography"),
-    ("apa", "APA 7", "apa", "bibliography"),
+    ("chicago-note", "Chicago 18th edition, note", "chicago", "note"),
+    ("chicago-short-note", "Chicago 18th edition, short note", "chicago", "short-note"),
+    ("chicago-bibliography", "Chicago 18th edition, bibliography", "chicago", "bibliography"),
+    ("mla", "MLA 9th edition", "mla", "bibliography"),
+    ("apa", "APA 7th edition", "apa", "bibliography"),
 )
 CITE_FILES = {  # extension -> (citation format, media type, label)
     "ris": ("ris", "application/x-research-info-systems; charset=utf-8", "RIS"),
     "bib": ("bibtex", "application/x-bibtex; charset=utf-8", "BibTeX"),
     "json": ("csl-json", "application/vnd.citationstyles.csl+json; charset=utf-8", "CSL-JSON"),
 }
-LANGUAGES = {"ru": "Russian", "zh": "Chinese", "ko": "Korean", "en": "English", "de": "German",
-             "fr": "French", "ja": "Japanese"}
+LANGUAGES = citations.LANGUAGE_NAMES
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
@@ -84,9 +83,9 @@ def document(doc_id: str):
     browser = services().browser
     view = browser.document(doc_id)
     people, archives = browser.people_map(), browser.archive_authority()
-    base_url = services().config.base_url
+    base_url = public_config().base_url
     record = view.record
-    cites = _CITES.get((browser.generation(), doc_id), lambda: [
+    cites = _CITES.get((browser.generation(), doc_id, base_url), lambda: [
         (key, label, Markup(citations.format_citation(record, people, archives, base_url, style, form,
                                                       output="html")))
         for key, label, style, form in CITE_STYLES])
@@ -114,7 +113,7 @@ def document_citation(doc_id: str, ext: str):
     record = browser.document(doc_id).record
     fmt, media_type, _label = CITE_FILES[ext]
     text = citations.cite(record, browser.people_map(), browser.archive_authority(),
-                          services().config.base_url, fmt)
+                          public_config().base_url, fmt)
     return Response(text, content_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{doc_id}.{ext}"'})
 

@@ -41,6 +41,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("archive: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if argv is None:  # the program itself, about to exit (tests calling main keep it warm)
+            _close_citation_engine()
+
+
+def _close_citation_engine() -> None:
+    """Free V8 now: left to interpreter teardown, mini-racer's destructor can hang (#14)."""
+    csl = sys.modules.get("archive.csl")
+    if csl is not None:
+        csl.close()
 
 
 def build_parser() -> argparse.ArgumentParser:

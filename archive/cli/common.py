@@ -165,3 +165,12 @@ def progress_printer():
             print(line.strip(), file=sys.stderr)
 
     return show
+
+
+def note_default_base_url(config) -> None:
+    """Say once, on stderr, that citations carry the default address (and how to set it)."""
+    from ..settings import base_url_notice
+
+    notice = base_url_notice(config)
+    if notice:
+        print(f"archive: {notice}", file=sys.stderr)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .common import UserError, add_search_options, has_search_options, open_catalog, search_request
+from .common import (
+    UserError,
+    add_search_options,
+    has_search_options,
+    note_default_base_url,
+    open_catalog,
+    search_request,
+)
 
 EXPORT_FORMATS = ("zip", "csv", "jsonl", "bibtex", "ris", "csl-json")
 
@@ -49,6 +56,7 @@ def cmd_export(args, config) -> int:
             if sys.stderr.isatty():
                 print(f"\rexporting... {done} document(s)", end="", file=sys.stderr, flush=True)
 
+        note_default_base_url(config)  # every format carries document URLs
         chunks = export.export(chosen, args.format, context, csv_bom=args.bom, progress=progress)
         _write(args.output, chunks, keep=lambda: count[0] > 0)
         if sys.stderr.isatty():

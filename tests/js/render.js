@@ -16,9 +16,10 @@ const CSL = require("citeproc");
 const request = JSON.parse(fs.readFileSync(process.argv[2] || 0, "utf8"));
 const locale = fs.readFileSync(request.locale, "utf8");
 const items = Object.fromEntries(request.items.map((item) => [String(item.id), item]));
+let current = {};
 const sys = {
   retrieveLocale: () => locale,
-  retrieveItem: (id) => items[id],
+  retrieveItem: (id) => current[id],
 };
 
 const engines = {};
@@ -32,15 +33,21 @@ function engine(style, output) {
   return engines[key];
 }
 
+// Each request registers its item alone, under an id used once, as archive/csl.py does: the
+// engine keeps the data of an id it has seen, and registered items could disambiguate one another.
+let serial = 0;
 function render(req) {
   const eng = engine(req.style, req.output);
+  serial += 1;
+  const id = String(req.id) + "\u0000" + serial;
+  current = { [id]: { ...items[String(req.id)], id } };
+  eng.updateItems([id]);
   if (req.form === "bibliography") {
-    eng.updateItems([String(req.id)]);
     const [, entries] = eng.makeBibliography();
-    return entries[0].replace(/^\s*<div class="csl-entry">/, "").replace(/<\/div>\s*$/, "").trim();
+    return (entries[0] || "").replace(/^\s*<div class="csl-entry">/, "").replace(/<\/div>\s*$/, "").trim();
   }
   const position = req.form === "short-note" ? CSL.POSITION_SUBSEQUENT : CSL.POSITION_FIRST;
-  return eng.makeCitationCluster([{ id: String(req.id), position }]);
+  return eng.makeCitationCluster([{ id, position }]);
 }
 
 const out = {};
