@@ -206,6 +206,9 @@ def test_irregular_forms_meet_through_the_lemma_table(table):
         query.Or((query.Term("fought"), query.Term("fight"), query.Term("foughten"))),
         query.Or((query.Term("men"), query.Term("man")))))
     assert parsed.notes[0] == 'Searched for "sent" also as send.'
+    # a capitalised word is most often a name: Lin is not a form of "lan"
+    assert query.parse("Lin Sung", expander=Expander(lemmas=table)).node == \
+        query.And((query.Term("Lin"), query.Term("Sung")))
 
 
 def test_two_letter_acronyms_are_searched_only_when_typed(terms):
