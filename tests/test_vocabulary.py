@@ -191,6 +191,15 @@ def test_a_multi_word_name_is_recognised_in_an_unquoted_query(places, terms):
     assert parsed.labels == {kpa: "North Korean army", seoul: "Seoul"}
 
 
+def test_a_hyphenated_word_joins_a_multi_word_name(places, terms):
+    parsed = query.parse("enemy cross the thirty-eighth parallel", expander=Expander(places, terms))
+    parallel = parsed.node.items[-1]
+    assert parallel.items[:3] == (query.Phrase(("thirty", "eighth", "parallel")),
+                                  query.Phrase(("38th", "parallel")),
+                                  query.Phrase(("38", "parallel")))
+    assert parsed.labels == {parallel: "thirty eighth parallel"}
+
+
 def test_quoted_words_are_searched_as_typed(places, terms, table):
     parsed = query.parse('"Mukden" "sent" "North Korean army"', expander=Expander(places, terms, table))
     assert parsed.node == query.And((query.Term("Mukden"), query.Term("sent"),
