@@ -52,8 +52,9 @@ class Expander:
         return None
 
     def word(self, typed: str) -> Expansion | None:
-        """The irregular forms of a word's lemma (sent -> send); None when there are none."""
-        if self.lemmas is None or self.budget <= 0:
+        """The irregular forms of a word's lemma (sent -> send); None when there are none, and
+        for a word with a capital letter: in a query that is most often a name (Sung, Lin)."""
+        if self.lemmas is None or self.budget <= 0 or typed != typed.lower():
             return None
         others = self.lemmas.others(typed)[:min(self.budget, MAX_FORMS_PER_NAME - 1)]
         if not others:

@@ -140,6 +140,18 @@ def test_follow_reply_person_and_archive_tree(page, server):
     page.wait_for_url("**/documents/*")
 
 
+def test_a_historic_place_name_from_the_help_page_finds_the_modern_one(page, server):
+    page.goto(server + "/help")
+    section = page.locator('section:has(h2:text-is("Places, bodies and acronyms"))')
+    section.get_by_role("link", name="Port Arthur").click()
+    page.wait_for_url("**/search?q=Port+Arthur")
+    assert page.locator(".note").inner_text().startswith(
+        'Searched for "Port Arthur" as the place Lüshun, also as')
+    assert page.locator(".hit .doc-title").all_inner_texts() == [
+        "Kovalev on the naval base at Lüshun, July 1950"]
+    assert "Port Arthur" in page.locator(".hit .snippet mark").all_inner_texts()
+
+
 def test_keyboard_only(page, server):
     page.goto(server + "/")
     for _ in range(20):

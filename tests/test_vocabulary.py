@@ -191,6 +191,15 @@ def test_a_multi_word_name_is_recognised_in_an_unquoted_query(places, terms):
     assert parsed.labels == {kpa: "North Korean army", seoul: "Seoul"}
 
 
+def test_a_hyphenated_word_joins_a_multi_word_name(places, terms):
+    parsed = query.parse("enemy cross the thirty-eighth parallel", expander=Expander(places, terms))
+    parallel = parsed.node.items[-1]
+    assert parallel.items[:3] == (query.Phrase(("thirty", "eighth", "parallel")),
+                                  query.Phrase(("38th", "parallel")),
+                                  query.Phrase(("38", "parallel")))
+    assert parsed.labels == {parallel: "thirty eighth parallel"}
+
+
 def test_quoted_words_are_searched_as_typed(places, terms, table):
     parsed = query.parse('"Mukden" "sent" "North Korean army"', expander=Expander(places, terms, table))
     assert parsed.node == query.And((query.Term("Mukden"), query.Term("sent"),
@@ -206,6 +215,9 @@ def test_irregular_forms_meet_through_the_lemma_table(table):
         query.Or((query.Term("fought"), query.Term("fight"), query.Term("foughten"))),
         query.Or((query.Term("men"), query.Term("man")))))
     assert parsed.notes[0] == 'Searched for "sent" also as send.'
+    # a capitalised word is most often a name: Lin is not a form of "lan"
+    assert query.parse("Lin Sung", expander=Expander(lemmas=table)).node == \
+        query.And((query.Term("Lin"), query.Term("Sung")))
 
 
 def test_two_letter_acronyms_are_searched_only_when_typed(terms):
