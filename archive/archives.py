@@ -54,6 +54,8 @@ class ArchiveAuthority:
             for name in archive_names(archive):
                 self._by_key.setdefault(name_key(name), archive)
         self.longest_key = max((len(k) for k in self._by_key), default=0)
+        # every beginning of a name key: a scan for names stops as soon as it leaves them
+        self.key_prefixes = frozenset(k[:i] for k in self._by_key for i in range(1, len(k) + 1))
 
     def get(self, id: str) -> Archive:
         """The archive with this id; raises KeyError if there is none."""

@@ -27,7 +27,9 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
 
@@ -143,6 +145,18 @@ class Catalog:
 
     def create(self) -> None:
         metadata.create_all(self.engine)
+        self._widen_archive_column()
+
+    def _widen_archive_column(self) -> None:
+        """Catalogs made before archives outside the authority were allowed kept the archive
+        id in 40 characters; a name as cited needs more (SQLite does not enforce lengths)."""
+        if self.engine.dialect.name != "postgresql":
+            return
+        column = next(c for c in inspect(self.engine).get_columns("archive_refs")
+                      if c["name"] == "archive")
+        if (getattr(column["type"], "length", None) or 200) < 200:
+            with self.engine.begin() as conn:
+                conn.execute(text("ALTER TABLE archive_refs ALTER COLUMN archive TYPE VARCHAR(200)"))
 
     def dispose(self) -> None:
         self.engine.dispose()

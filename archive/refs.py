@@ -178,7 +178,7 @@ def _find_mentions(source: str, archives: ArchiveAuthority) -> list[_Mention]:
             if j > i and not _JOIN.fullmatch(source, words[j - 1].end(), words[j].start()):
                 break
             key += name_key(words[j].group())
-            if len(key) > archives.longest_key:
+            if key and key not in archives.key_prefixes:
                 break
             archive = archives.resolve(key) if key and words[i].group().lower() != "the" else None
             if archive is not None and words[j].group().lower() != "the":

@@ -88,3 +88,31 @@ def test_incremental_build_updates_rows(archive_config):
         assert catalog.state()["generation"] == "2"
     finally:
         catalog.dispose()
+
+
+def test_a_catalog_from_before_unknown_archives_widens_the_archive_column(tmp_path):
+    """PostgreSQL keeps column lengths: an archive_refs table made when archive ids had 40
+    characters is widened, so a name as cited (here 47 characters) can be stored."""
+    url = _postgres_url()
+    old = Catalog(url)
+    catalog_module.metadata.drop_all(old.engine)
+    old.create()
+    with old.engine.begin() as conn:
+        conn.execute(catalog_module.text(
+            "ALTER TABLE archive_refs ALTER COLUMN archive TYPE VARCHAR(40)"))
+    old.dispose()
+    config = make_archive(tmp_path, DATA / "minimal", database_url=url)
+    (config.documents_dir / "long-archive-name.md").write_text(
+        "---\ntitle: A long archive name\ntype: report\ndate: 1950-03-02\narchive_refs:\n"
+        "  - Central State Archive of the October Revolution, f. 1, op. 2, d. 3\n---\n\nBody.\n",
+        encoding="utf-8")
+    try:
+        assert rebuild(config).status == "built"
+        catalog = Catalog(url)
+        assert [r.archive for r in catalog.get("long-archive-name").archive_refs] == [
+            "Central State Archive of the October Revolution"]
+        catalog.dispose()
+    finally:
+        cleanup = Catalog(url)
+        catalog_module.metadata.drop_all(cleanup.engine)
+        cleanup.dispose()
