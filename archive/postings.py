@@ -97,6 +97,10 @@ class TermCache:
                     self.bytes -= dropped.nbytes
         return value
 
+    def has(self, key: Hashable) -> bool:
+        with self._lock:
+            return key in self._items
+
     def __len__(self) -> int:
         return len(self._items)
 
@@ -114,7 +118,8 @@ class Source(Protocol):
     def avg_length(self, field: str) -> float: ...
     # a field's words starting with `word` (fuzzy=0) or within `fuzzy` edits; at most `limit`
     def expand(self, field: str, word: str, fuzzy: int, limit: int) -> list[str]: ...
-    def positions(self, field: str, term: str) -> Positions: ...
+    # a term's occurrences; with candidates, perhaps only those in the candidate documents
+    def positions(self, field: str, term: str, candidates: np.ndarray | None = None) -> Positions: ...
     def date_columns(self) -> tuple[np.ndarray, np.ndarray]: ...
 
 
@@ -226,7 +231,7 @@ class _Evaluator:
             candidates = np.intersect1d(candidates, p.docs, assume_unique=True)
             if not len(candidates):
                 return self.nothing()
-        docs = phrase_docs(self._positions(field, terms), candidates)
+        docs = phrase_docs(self._positions(field, terms, candidates), candidates)
         if not self.scored:
             return docs, None
         scores = np.zeros(len(docs))
@@ -234,12 +239,12 @@ class _Evaluator:
             scores += self.scores(field, term, p, 1.0)[np.searchsorted(p.docs, docs)]
         return docs, scores
 
-    def _positions(self, field: str, terms: list[str]) -> Iterator[Positions]:
+    def _positions(self, field: str, terms: list[str], candidates: np.ndarray) -> Iterator[Positions]:
         """Each term's occurrences, read only when the phrase still has candidates (a phrase of
         common words that never stand together stops after its first few)."""
         for term in terms:
             deadline.check()
-            yield self.source.positions(field, term)
+            yield self.source.positions(field, term, candidates)
 
     def dates(self, node: q.DateRange) -> Match:
         starts, ends = self.source.date_columns()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from markupsafe import escape
 from whoosh.support.levenshtein import damerau_levenshtein
@@ -235,3 +236,44 @@ def test_the_deadline_setting_is_checked(value, monkeypatch, capsys):
     monkeypatch.setenv("ARCHIVE_SEARCH_DEADLINE", value)
     assert main(["search", "Stalin"]) == 2
     assert capsys.readouterr().err == f"archive: {message}\n"
+
+
+# -- phrases ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("phrase", ['"the garrison"', '"of the Soviet"', '"air cover"', '"the Chinese"',
+                                    '"to the"', '"Kim Il Sung"', '"in the naval base"'])
+def test_phrases_read_common_words_only_where_the_rare_ones_are(built_archive, phrase):
+    """A fresh generation: a common word's positions are read only in the candidate documents,
+    and the matches are Whoosh's own."""
+    from archive.whoosh_backend import Index
+
+    service = SearchService(built_archive)
+    index = Index(service._state().index.path)
+    try:
+        node = query.parse(phrase).node
+        ours, _ = postings.match(index, node, scored=False)
+        assert ours.tolist() == index.search_whoosh(node, scored=False)[0].tolist()
+    finally:
+        index.close()
+        service.close()
+
+
+def test_positions_of_candidates_are_the_positions_in_those_documents(service):
+    from archive.whoosh_backend import Index
+
+    index = Index(service._state().index.path)
+    try:
+        everything = index.positions("text", "the")  # read in full, and kept
+        docs = np.unique(everything.keys >> 32)
+        candidates = docs[::5].astype(np.int32)
+        fresh = Index(index.path)
+        try:
+            some = fresh.positions("text", "the", candidates)
+            assert not fresh._terms.has(("positions", "text", "the"))  # read for these only
+        finally:
+            fresh.close()
+        expected = everything.keys[np.isin(everything.keys >> 32, candidates)]
+        assert some.keys.tolist() == expected.tolist()
+        assert len(some.keys) < len(everything.keys)
+    finally:
+        index.close()
