@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from archive.records import Archive, Problem
+from archive.yamlnodes import RefusedYAML, compose_checked
 
 FIELDS = ("id", "name_en", "name_ru", "name_translit", "city", "abbreviations")
 REQUIRED = ("id", "name_en", "name_ru")
@@ -75,10 +76,14 @@ def load_archives(path: Path) -> ArchiveAuthority:
     path = Path(path)
     where = str(path)
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        root = compose_checked(path.read_text(encoding="utf-8"), loader_class=yaml.SafeLoader,
+                              where="archives")
     except OSError as error:
         problem = Problem(where, 1, "file", f"cannot read: {error.strerror}")
         raise AuthorityError([problem]) from None
+    except RefusedYAML as error:
+        raise AuthorityError([Problem(where, line, field, message)
+                              for line, field, message in error.issues]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1

@@ -47,6 +47,7 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[Problem] = field(default_factory=list)  # of the files read by this build
 
 
 class BuildLock:
@@ -135,7 +136,7 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
         updated = sorted(r.id for r in changed if r.id in known_ids)
         added = sorted(r.id for r in changed if r.id not in known_ids)
     report = BuildReport("up-to-date", generation, len(records), added, updated, removed,
-                         collection.problems, collection.skipped)
+                         collection.problems, collection.skipped, warnings=collection.warnings)
     file_stats = _file_stats(collection, started_ns)
     sets_unchanged = state.get("sets_hash") == _sets_hash(collection.sets)
     if not full and not changed and not removed and sets_unchanged:

@@ -87,13 +87,14 @@ def cmd_check(args, config: Config) -> int:
         if missing:
             raise UserError(f"no such file: {', '.join(missing)}")
     collection = load_collection(config, only=only)
-    for problem in collection.problems:
+    for problem in sorted(collection.problems + collection.warnings, key=lambda p: (p.path, p.line)):
         print(problem)
-    checked = len(only) if only else len(collection.records) + len(collection.skipped)
+    checked = collection.checked
     if collection.problems:
         print(f"{len(collection.problems)} problem(s) in {checked} document(s)", file=sys.stderr)
         return 1
-    print(f"ok: {checked} document(s) valid", file=sys.stderr)
+    warned = f" ({len(collection.warnings)} warning(s))" if collection.warnings else ""
+    print(f"ok: {checked} document(s) valid{warned}", file=sys.stderr)
     return 0
 
 
@@ -107,7 +108,7 @@ def cmd_build(args, config: Config) -> int:
                          full=args.full)
     except BuildLocked as error:
         raise UserError(str(error), status=1) from None
-    for problem in report.problems:
+    for problem in sorted(report.problems + report.warnings, key=lambda p: (p.path, p.line)):
         print(problem)
     if report.status == "invalid":
         print(f"build refused: {len(report.problems)} problem(s); nothing was changed "

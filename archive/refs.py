@@ -44,6 +44,8 @@ _JOIN = re.compile(r"[\s.'’\-]*")  # what may stand between the words of one a
 _MERGE = re.compile(r"[\s,.()\[\]]*")  # "Archive of the President ..., APRF" is one name
 _CONNECTIVES = re.compile(r"(?:(?:and|also|see|cf|и|см|также)(?!\w)|[\s,.;:()\[\]])*", re.I)
 _WORD = re.compile(r"[^\W_]+")
+_DIGITS = re.compile(r"\d+")
+MAX_DIGITS = 10  # per number; real fonds, dela and sheets have at most 5 or 6
 
 
 class RefError(ValueError):
@@ -114,6 +116,7 @@ def ref_from_mapping(data: dict, archives: ArchiveAuthority, *, cited: str = "")
         if not (_LISTY if part == "listy" else _UNIT).fullmatch(value):
             raise RefError(f'{part}: cannot read "{value}"')
         parts[part] = value
+    _check_lengths(parts, "")
     archive = _resolve(str(data["archive"]), archives)
     return ArchiveRef(archive=archive.id, cited=cited, **parts)
 
@@ -248,4 +251,20 @@ def _read_parts(
     if not parts:
         name = source[start:last]
         raise RefError(f'no fond, opis, delo, papka or listy after "{name}" in "{source}"')
+    _check_lengths(parts, source)
     return ArchiveRef(archive=archive.id, cited=source[start:last], **parts)
+
+
+def _check_lengths(parts: dict[str, str], source: str) -> None:
+    """Refuse numbers no archive uses: a part of thousands of digits would reach every page
+    that sorts or counts by it (Python reads at most 4,300 digits into a number)."""
+    for part, value in parts.items():
+        for number in _DIGITS.findall(value):
+            if len(number) > MAX_DIGITS:
+                where = f' in archive reference "{_shorten(source)}"' if source else ""
+                raise RefError(f"{part}: a number of {len(number):,} digits is too long "
+                               f"(at most {MAX_DIGITS}){where}")
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
