@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .settings import SETTINGS, Config, load_config
+from .settings import SETTINGS, Config, SettingError, load_config
 
 
 class UserError(Exception):
@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"archive: {error}", file=sys.stderr)
         return error.status
+    except SettingError as error:
+        print(f"archive: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("archive: interrupted", file=sys.stderr)
         return 130
@@ -99,14 +102,14 @@ def cmd_check(args, config: Config) -> int:
 
 
 def cmd_build(args, config: Config) -> int:
-    from .build import BuildLocked, rebuild
+    from .build import BuildError, rebuild
 
     require_documents(config)
     progress = None if args.quiet else _progress_printer()
     try:
         report = rebuild(config, allow_invalid=args.allow_invalid, progress=progress,
                          full=args.full)
-    except BuildLocked as error:
+    except BuildError as error:  # another build holds the lock, or the index is not writable
         raise UserError(str(error), status=1) from None
     for problem in sorted(report.problems + report.warnings, key=lambda p: (p.path, p.line)):
         print(problem)

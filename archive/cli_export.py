@@ -86,11 +86,17 @@ def cmd_export(args, config) -> int:
             if sys.stderr.isatty():
                 print(f"\rexporting... {done} document(s)", end="", file=sys.stderr, flush=True)
 
-        chunks = export.export(chosen, args.format, context, csv_bom=args.bom, progress=progress)
+        left_out: list[str] = []
+        chunks = export.export(chosen, args.format, context, csv_bom=args.bom, progress=progress,
+                               left_out=left_out)
         _write(args.output, chunks)
         if sys.stderr.isatty():
             print(file=sys.stderr)
         print(f"exported {chosen.description} as {args.format} to {args.output}", file=sys.stderr)
+        if left_out:
+            raise UserError(f"{len(left_out)} source(s) changed or removed since the build were "
+                            f"left out (listed in README.txt): {', '.join(left_out)}; run "
+                            "`archive build` and export again", status=1)
     finally:
         if service is not None:
             service.close()

@@ -232,7 +232,7 @@ def load_document(path: Path, documents_dir: Path, people: PeopleAuthority,
             return None, problem(1, "file", (
                 f"refused: {size:,} bytes is over the limit of {max_bytes:,} "
                 "(ARCHIVE_MAX_FILE_BYTES)"))
-        raw = _read_regular(path, max_bytes)
+        raw = read_regular(path, max_bytes)
     except NotRegular as error:
         return None, problem(1, "file", f"skipped: not a regular file ({error})")
     except OSError as error:
@@ -334,7 +334,7 @@ class NotRegular(OSError):
     """The file changed into something else (a FIFO, a device) after it was looked at."""
 
 
-def _read_regular(path: Path, max_bytes: int) -> bytes:
+def read_regular(path: Path, max_bytes: int) -> bytes:
     """The bytes of a regular file. Opened without blocking and checked again once open: a FIFO
     put in its place since the stat would otherwise block this read (holding the build lock)."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
