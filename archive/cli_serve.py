@@ -77,7 +77,7 @@ def cmd_serve(args, config: Config) -> int:
         "bind": f"{host}:{args.port}",
         "workers": args.workers,
         "threads": args.threads,
-        "worker_class": "gthread",
+        "worker_class": "web.gunicorn_errors.SecureThreadWorker",  # gthread + headers on its errors
         "proc_name": "archive",
         # One request per connection, as gunicorn's own default worker and nginx's upstreams do:
         # a kept-alive connection stays with the worker that accepted it, and under steady load
