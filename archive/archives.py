@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from archive.files import read_regular
 from archive.records import Archive, Problem
 from archive.yamlnodes import RefusedYAML, compose_checked
 
@@ -76,7 +77,7 @@ def load_archives(path: Path) -> ArchiveAuthority:
     path = Path(path)
     where = str(path)
     try:
-        root = compose_checked(path.read_text(encoding="utf-8"), loader_class=yaml.SafeLoader,
+        root = compose_checked(read_regular(path).decode("utf-8"), loader_class=yaml.SafeLoader,
                               where="archives")
     except OSError as error:
         problem = Problem(where, 1, "file", f"cannot read: {error.strerror}")

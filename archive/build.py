@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .catalog import Catalog
 from .documents import KnownFile, load_collection
+from .files import read_regular
 from .generations import index_path, save_authorities
 from .records import Problem, Record
 from .settings import Config
@@ -89,7 +90,10 @@ def authority_hash(config: Config) -> str:
     digest = hashlib.sha256(INDEX_FORMAT.encode())
     for name in ("people.yaml", "archives.yaml"):
         path = config.authority_dir / name
-        digest.update(path.read_bytes() if path.exists() else b"")
+        try:
+            digest.update(read_regular(path))
+        except OSError:  # missing, or a FIFO: validation reports it (never opened)
+            digest.update(b"")
     return digest.hexdigest()
 
 

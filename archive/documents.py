@@ -6,11 +6,9 @@ can list them all, each as `path:line: field: message`.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import re
-import stat as stat_module
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +20,7 @@ import yaml
 from . import fields
 from .archives import ArchiveAuthority, load_archives
 from .archives import AuthorityError as ArchiveAuthorityError
+from .files import NotRegular, read_regular
 from .people import AuthorityError, PeopleAuthority, load_people
 from .records import DocumentSet, Problem, Record
 from .sets import load_sets
@@ -224,17 +223,14 @@ def load_document(path: Path, documents_dir: Path, people: PeopleAuthority,
     if path.is_symlink() and not _inside(path.resolve(), documents_dir.resolve()):
         return None, problem(1, "file", "refused: a symbolic link pointing outside the documents folder")
     try:
-        info = path.stat()
-        if not stat_module.S_ISREG(info.st_mode):  # a FIFO would block the first read forever
-            return None, problem(1, "file", f"skipped: not a regular file ({_kind_of(info)})")
-        size = info.st_size
+        size = path.stat().st_size
         if size > max_bytes:
             return None, problem(1, "file", (
                 f"refused: {size:,} bytes is over the limit of {max_bytes:,} "
                 "(ARCHIVE_MAX_FILE_BYTES)"))
         raw = read_regular(path, max_bytes)
-    except NotRegular as error:
-        return None, problem(1, "file", f"skipped: not a regular file ({error})")
+    except NotRegular as error:  # never opened: a FIFO would block the first read forever
+        return None, problem(1, "file", f"skipped: {error.strerror}")
     except OSError as error:
         return None, problem(1, "file", f"cannot read ({error.strerror})")
     digest = hashlib.sha256(raw).hexdigest()
@@ -328,32 +324,6 @@ def _key_line(path: Path, key: str) -> int:
         if line.startswith(f"{key}:"):
             return number
     return 1
-
-
-class NotRegular(OSError):
-    """The file changed into something else (a FIFO, a device) after it was looked at."""
-
-
-def read_regular(path: Path, max_bytes: int) -> bytes:
-    """The bytes of a regular file. Opened without blocking and checked again once open: a FIFO
-    put in its place since the stat would otherwise block this read (holding the build lock)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat_module.S_ISREG(info.st_mode):
-            raise NotRegular(_kind_of(info))
-        raw = handle.read(max_bytes + 1)
-    if len(raw) > max_bytes:  # it grew since the stat
-        raise OSError(errno.EFBIG, f"over the limit of {max_bytes:,} bytes (ARCHIVE_MAX_FILE_BYTES)")
-    return raw
-
-
-def _kind_of(info: os.stat_result) -> str:
-    mode = info.st_mode
-    kinds = ((stat_module.S_ISFIFO, "a FIFO"), (stat_module.S_ISSOCK, "a socket"),
-             (stat_module.S_ISCHR, "a character device"), (stat_module.S_ISBLK, "a block device"),
-             (stat_module.S_ISDIR, "a folder"))
-    return next((name for test, name in kinds if test(mode)), "not a file")
 
 
 def _expand(paths: Iterable[Path]) -> list[Path]:

@@ -22,7 +22,7 @@ from zipstream import ZIP_DEFLATED, ZipStream
 from . import citations
 from .archives import ArchiveAuthority
 from .catalog import Catalog
-from .documents import read_regular
+from .files import read_regular
 from .records import Person, Record
 from .refs import format_short
 from .settings import Config

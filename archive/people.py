@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from .files import read_regular
 from .records import Person, Pseudonym
 from .yamlnodes import RefusedYAML, error_line, error_text, load_located
 
@@ -80,7 +81,7 @@ class PeopleAuthority:
 def load_people(path: Path) -> PeopleAuthority:
     """Load people.yaml; raises AuthorityError naming the file, line and field of a problem."""
     try:
-        located = load_located(path.read_text(encoding="utf-8"), where="people")
+        located = load_located(read_regular(path).decode("utf-8"), where="people")
     except RefusedYAML as error:
         line, field, message = error.issues[0]
         raise AuthorityError(f"{path}:{line}: {field}: {message}") from None

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from .files import read_regular
 from .records import DocumentSet, Problem
 from .yamlnodes import RefusedYAML, error_line, error_text, load_located
 
@@ -20,10 +21,13 @@ def load_sets(sets_dir: Path, known_ids: set[str]) -> tuple[list[DocumentSet], l
     for path in sorted(sets_dir.glob("*.yaml")):
         display = str(path)
         try:
-            located = load_located(path.read_text(encoding="utf-8-sig"), where="set")
+            located = load_located(read_regular(path).decode("utf-8-sig"), where="set")
         except RefusedYAML as error:
             problems.extend(Problem(display, line, name, message)
                             for line, name, message in error.issues)
+            continue
+        except OSError as error:  # a FIFO among the sets too: never opened
+            problems.append(Problem(display, 1, "file", f"cannot read ({error.strerror})"))
             continue
         except (yaml.YAMLError, UnicodeDecodeError) as error:
             line = error_line(error) if isinstance(error, yaml.YAMLError) else 1

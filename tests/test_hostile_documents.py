@@ -181,3 +181,18 @@ def test_check_path_on_a_folder_checks_the_documents_in_it(archive_dir, capsys):
         "in the collection\n"
         "elsewhere/unknown-field.md:5: recipent: unknown field; did you mean 'recipient'?\n",
         "2 problem(s) in 2 document(s)\n")
+
+
+def test_a_fifo_among_the_authority_and_set_files_is_never_opened(archive_dir):
+    os.mkfifo(archive_dir / "documents" / "sets" / "fifo.yaml")
+    check = _run("check")
+    assert (check.returncode, check.stdout) == (
+        1, "documents/sets/fifo.yaml:1: file: cannot read (not a regular file (a FIFO))\n")
+    people = archive_dir / "documents" / "authority" / "people.yaml"
+    people.unlink()
+    os.mkfifo(people)
+    problem = ("documents/authority/people.yaml:1: people: cannot read the name authority "
+               "(not a regular file (a FIFO))\n")
+    for command in (["check"], ["build", "--quiet"]):
+        result = _run(*command)
+        assert (result.returncode, result.stdout) == (1, problem)
