@@ -188,13 +188,18 @@ def load_collection(config: Config, *, only: Iterable[Path] | None = None,
                             for r in records.values() if isinstance(r, Record))
                 if w is not None and (selected is None or Path(w.path).resolve() in selected)]
     checked = len(records) + len(skipped)
-    if given is not None:
-        outside = [p for p in given if p.resolve() not in seen]
+    sets, set_problems = load_sets(config.sets_dir, set(records))
+    if given is None:
+        problems.extend(set_problems)
+    else:
+        # Authority and set files named are checked as what they are (the authorities always
+        # are: any problem in them is already listed); any other file as a document.
+        own = {config.authority_dir.resolve(), config.sets_dir.resolve()}
+        yaml_given = {p.resolve() for p in given if p.resolve().parent in own}
+        problems.extend(p for p in set_problems if Path(p.path).resolve() in yaml_given)
+        outside = [p for p in given if p.resolve() not in seen and p.resolve() not in yaml_given]
         problems.extend(_check_outside(outside, records, config, people, archives, warnings))
         checked = len(given)
-    sets, set_problems = load_sets(config.sets_dir, set(records))
-    if selected is None:
-        problems.extend(set_problems)
     problems.sort(key=lambda p: (p.path, p.line))
     warnings.sort(key=lambda p: (p.path, p.line))
     return Collection(records, problems, people, archives, sets, skipped, stats,

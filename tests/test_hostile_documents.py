@@ -196,3 +196,15 @@ def test_a_fifo_among_the_authority_and_set_files_is_never_opened(archive_dir):
     for command in (["check"], ["build", "--quiet"]):
         result = _run(*command)
         assert (result.returncode, result.stdout) == (1, problem)
+
+
+def test_check_path_checks_authority_and_set_files_as_what_they_are(archive_dir, capsys):
+    sets = archive_dir / "documents" / "sets"
+    (sets / "broken.yaml").write_text("title: A\ndescription: B\ndocuments: [no-such-id]\n",
+                                      encoding="utf-8")
+    assert main(["check", "documents/authority/people.yaml", "documents/sets/test-set.yaml"]) == 0
+    assert capsys.readouterr() == ("", "ok: 2 document(s) valid\n")
+    assert main(["check", "documents/sets/broken.yaml"]) == 1
+    assert capsys.readouterr() == (
+        "documents/sets/broken.yaml:3: documents: no document with id 'no-such-id'\n",
+        "1 problem(s) in 1 document(s)\n")
