@@ -146,7 +146,7 @@ def load_collection(config: Config, *, only: Iterable[Path] | None = None,
             report = resolved in selected
             if report:
                 seen.add(resolved)
-        if not _encodable(text):  # a file name that is not UTF-8: nothing could store or print it
+        if not text.isascii() and not _encodable(text):  # not UTF-8: nothing could store or print it
             shown = _printable(text)
             skipped.append(shown)
             if report:

@@ -51,18 +51,19 @@ class RefusedYAML(yaml.YAMLError):
 def load_located(text: str, *, first_line: int = 1, where: str = "front matter") -> Located:
     """Parse one YAML document; raises yaml.YAMLError (with .problem_mark) on bad syntax,
     RefusedYAML (a YAMLError too) on anchors, aliases, duplicate keys and overlong numbers."""
-    node = compose_checked(text, first_line=first_line, where=where)
-    if node is None:
-        return Located(None, first_line, {}, [], {})
-    loader = _Loader("")
+    loader = _Loader(text)
     try:
-        value = loader.construct_document(node)
-    except ValueError:  # int("9" * 4301): Python refuses to read numbers that long
-        line, digits = _long_number(node)
-        message = (f"a number of {digits:,} digits is too long to read" if digits
-                   else "a value YAML cannot read")
-        raise RefusedYAML([(line + first_line, _top_key(node, line) or where,
-                            message)]) from None
+        node = _compose(loader, text, first_line, where)
+        if node is None:
+            return Located(None, first_line, {}, [], {})
+        try:
+            value = loader.construct_document(node)
+        except ValueError:  # int("9" * 4301): Python refuses to read numbers that long
+            line, digits = _long_number(node)
+            message = (f"a number of {digits:,} digits is too long to read" if digits
+                       else "a value YAML cannot read")
+            raise RefusedYAML([(line + first_line, _top_key(node, line) or where,
+                                message)]) from None
     finally:
         loader.dispose()
     offset = first_line
@@ -84,14 +85,18 @@ def compose_checked(text: str, *, first_line: int = 1, loader_class: type = _Loa
                     where: str = "front matter") -> yaml.Node | None:
     """The node tree of one YAML document, refusing anchors, aliases and duplicate keys.
     Each refusal names the key of the outermost mapping it is in, else `where`."""
-    if "&" in text or "*" in text:  # only then can there be an anchor or alias to find
-        _refuse_anchors(text, first_line, loader_class, where)
     loader = loader_class(text)
     try:
-        node = loader.get_single_node()
+        return _compose(loader, text, first_line, where)
     finally:
         loader.dispose()
-    if node is not None:
+
+
+def _compose(loader, text: str, first_line: int, where: str) -> yaml.Node | None:
+    if "&" in text or "*" in text:  # only then can there be an anchor or alias to find
+        _refuse_anchors(text, first_line, type(loader), where)
+    node = loader.get_single_node()
+    if node is not None and not isinstance(node, yaml.ScalarNode):
         issues = _find_duplicate_keys(node, first_line, where)
         if issues:
             raise RefusedYAML(issues)
@@ -138,27 +143,33 @@ def _refuse_anchors(text: str, first_line: int, loader_class: type, where: str) 
 def _find_duplicate_keys(root: yaml.Node, first_line: int, where: str
                          ) -> list[tuple[int, str, str]]:
     """Every key given twice in one mapping, named by its top-level field (iterative: libyaml
-    allows nesting 1,000 deep, Python's recursion limit is about that)."""
+    allows nesting 1,000 deep, Python's recursion limit is about that). Only collections are
+    visited, and a mapping's lines are looked at only when a set shows a repeated key."""
     issues: list[tuple[int, str, str]] = []
     stack: list[tuple[yaml.Node, str | None]] = [(root, None)]
+    scalar, sequence = yaml.ScalarNode, yaml.SequenceNode
     while stack and len(issues) < _MAX_ISSUES:
         node, field = stack.pop()
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend((item, field) for item in node.value)
-        elif isinstance(node, yaml.MappingNode):
+        if isinstance(node, sequence):
+            stack.extend((item, field) for item in node.value if not isinstance(item, scalar))
+            continue
+        pairs = node.value  # a MappingNode: scalars are never pushed
+        names = [(k.tag, k.value) for k, _ in pairs if isinstance(k, scalar)]
+        if len(set(names)) != len(names):
             seen: dict[tuple[str, str], int] = {}
-            for key_node, value_node in node.value:
-                scalar = isinstance(key_node, yaml.ScalarNode)
-                if scalar:
+            for key_node, _ in pairs:
+                if isinstance(key_node, scalar):
                     line = key_node.start_mark.line + first_line
                     name = (key_node.tag, key_node.value)
                     if name in seen:
                         issues.append((line, field or key_node.value or where, (
                             f"key {key_node.value!r} given twice (lines {seen[name]} and {line}):"
                             " keep one (YAML would silently keep only the last)")))
-                    else:
-                        seen[name] = line
-                stack.append((value_node, field or (key_node.value if scalar else None)))
+                    seen.setdefault(name, line)
+        for key_node, value_node in pairs:
+            if not isinstance(value_node, scalar):
+                name = key_node.value if isinstance(key_node, scalar) else None
+                stack.append((value_node, field or name))
     issues.sort()
     return issues[:_MAX_ISSUES]
 
