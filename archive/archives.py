@@ -15,7 +15,9 @@ from pathlib import Path
 
 import yaml
 
+from archive.files import read_regular
 from archive.records import Archive, Problem
+from archive.yamlnodes import RefusedYAML, compose_checked
 
 FIELDS = ("id", "name_en", "name_ru", "name_translit", "city", "abbreviations", "former_names")
 _LISTS = ("abbreviations", "former_names")
@@ -101,10 +103,14 @@ def load_archives(path: Path) -> ArchiveAuthority:
     path = Path(path)
     where = str(path)
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        root = compose_checked(read_regular(path).decode("utf-8"), loader_class=yaml.SafeLoader,
+                              where="archives")
     except OSError as error:
         problem = Problem(where, 1, "file", f"cannot read: {error.strerror}")
         raise AuthorityError([problem]) from None
+    except RefusedYAML as error:
+        raise AuthorityError([Problem(where, line, field, message)
+                              for line, field, message in error.issues]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1

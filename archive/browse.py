@@ -8,6 +8,7 @@ archive is picked up by the next request without a restart. Unknown ids raise No
 from __future__ import annotations
 
 import threading
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -395,11 +396,13 @@ def _doc_ids(value: dict) -> set[str]:
 
 
 def _part_key(part: str | None) -> tuple:
-    """Natural order for "5", "5a", "45", "059a"; uncited parts last."""
+    """Natural order for "5", "5a", "45", "059a"; uncited parts last. Numbers compare by
+    length, then digit by digit: no int(), which refuses more than 4,300 digits (a catalog
+    built before references were bounded may hold such a part)."""
     if part is None:
-        return (2, 0, "")
-    digits = "".join(c for c in part if c.isdigit())
-    return (0, int(digits), part) if digits else (1, 0, part)
+        return (2, 0, "", "")
+    digits = "".join(str(unicodedata.decimal(c)) for c in part if c.isdecimal()).lstrip("0")
+    return (0, len(digits), digits, part) if any(c.isdecimal() for c in part) else (1, 0, "", part)
 
 
 def _iso(value) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 from . import lemmas
 from .catalog import Catalog
 from .documents import KnownFile, load_collection
+from .files import read_regular
 from .generations import index_path, save_authorities
 from .records import Problem, Record
 from .settings import Config
@@ -33,7 +34,11 @@ INDEX_FORMAT = "4"  # bump when the index schema or analysis changes: forces a f
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
-class BuildLocked(RuntimeError):
+class BuildError(RuntimeError):
+    """A build that cannot run or finish; the message is one sentence for the user."""
+
+
+class BuildLocked(BuildError):
     """Another build holds the lock."""
 
 
@@ -86,7 +91,10 @@ def authority_hash(config: Config) -> str:
     digest = hashlib.sha256(INDEX_FORMAT.encode())
     for name in ("people.yaml", "archives.yaml", "places.yaml", "terms.yaml"):
         path = config.authority_dir / name
-        digest.update(path.read_bytes() if path.exists() else b"")
+        try:
+            digest.update(read_regular(path))
+        except OSError:  # missing, or a FIFO: validation reports it (never opened)
+            digest.update(b"")
     return digest.hexdigest()
 
 
@@ -98,13 +106,16 @@ def rebuild(config: Config, *, allow_invalid: bool = False, progress: Progress |
     when a document is invalid and `allow_invalid` is false.
     """
     started = time.monotonic()
-    with BuildLock(config.index_dir / "build.lock"):
-        catalog = Catalog(config.database_url)
-        try:
-            catalog.create()
-            report = _rebuild(config, catalog, allow_invalid, progress or _silent, full)
-        finally:
-            catalog.dispose()
+    try:
+        with BuildLock(config.index_dir / "build.lock"):
+            catalog = Catalog(config.database_url)
+            try:
+                catalog.create()
+                report = _rebuild(config, catalog, allow_invalid, progress or _silent, full)
+            finally:
+                catalog.dispose()
+    except OSError as error:  # before the catalog commits, nothing readers use has changed
+        raise BuildError(_os_problem(error, config)) from None
     report.seconds = time.monotonic() - started
     return report
 
@@ -261,6 +272,17 @@ def _clear_old_generations(config: Config, generation: int) -> None:
     for path in (config.index_dir / "whoosh").iterdir():
         if path.name.isdigit() and int(path.name) < generation - 1:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _os_problem(error: OSError, config: Config) -> str:
+    reason = error.strerror or str(error)
+    name = os.fsdecode(error.filename) if error.filename is not None else ""
+    index = os.path.abspath(config.index_dir)
+    if not name or os.path.abspath(name).startswith(index):
+        return (f"cannot write the index folder {config.index_dir} ({reason}: {name or index}); "
+                "the catalog and index were left as they were (set ARCHIVE_INDEX_DIR to a "
+                "folder you can write)")
+    return f"build stopped: {reason}: {name}; the catalog and index were left as they were"
 
 
 def _silent(stage: str, done: int, total: int) -> None:

@@ -32,6 +32,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from .records import (
     Archive,
@@ -43,6 +44,7 @@ from .records import (
     person_from_dict,
     record_from_dict,
 )
+from .settings import SettingError
 
 metadata = MetaData()
 
@@ -134,12 +136,30 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+_URL_FORMS = "sqlite:///path/to/catalog.sqlite3 or postgresql+psycopg://user:password@host/database"
+
+
+def _engine(url: str) -> Engine:
+    """The engine for a URL; SettingError (never SQLAlchemy's traceback) for a URL we cannot use.
+    Only the scheme is quoted back: the rest may hold a password."""
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    try:
+        return create_engine(url, future=True)
+    except NoSuchModuleError:
+        problem = f"unknown database scheme {scheme!r}"
+    except ImportError as error:  # a dialect SQLAlchemy knows, its driver not installed
+        problem = f"the database driver for {scheme!r} is not installed ({error.name or error})"
+    except ArgumentError:
+        problem = "not a database URL"
+    raise SettingError(f"ARCHIVE_DATABASE_URL: {problem}; expected {_URL_FORMS}")
+
+
 class Catalog:
     def __init__(self, url: str):
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.url = url
-        self.engine: Engine = create_engine(url, future=True)
+        self.engine: Engine = _engine(url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
 

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,13 +21,14 @@ from . import fields
 from .archives import ArchiveAuthority, load_archives
 from .archives import AuthorityError as ArchiveAuthorityError
 from .copies import duplicate_copies, duplicate_copy_warnings
+from .files import NotRegular, read_regular
 from .people import AuthorityError, PeopleAuthority, load_people
 from .records import DocumentSet, Problem, Record
 from .ref_formats import unknown_archive_note
 from .sets import load_sets
 from .settings import Config
 from .vocabulary import Vocabulary, load_vocabularies, unknown_place
-from .yamlnodes import error_line, error_text, load_located
+from .yamlnodes import RefusedYAML, error_line, error_text, load_located
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SECTION = re.compile(r"^##[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
@@ -64,8 +66,10 @@ class Collection:
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     places: Vocabulary | None = None
     terms: Vocabulary | None = None
-    # what is valid but worth a look (an unknown archive or place); never blocks a build
+    # what is valid but worth a look (an unknown archive or place, a date after today); never
+    # blocks a build
     warnings: list[Problem] = field(default_factory=list)
+    checked: int = 0  # files validated or reported on
 
     @property
     def ok(self) -> bool:
@@ -136,14 +140,29 @@ def load_collection(config: Config, *, only: Iterable[Path] | None = None,
         return Collection({}, problems, people, archives, places=places, terms=terms)
     documents_dir = config.documents_dir
     files = document_files(documents_dir)
-    selected = None if only is None else {p.resolve() for p in only}
+    given = None if only is None else _expand(only)
+    selected = None if given is None else {p.resolve() for p in given}
+    seen: set[Path] = set()  # the selected files found in the collection
     records: dict[str, Record | KnownFile] = {}
     first_path: dict[str, str] = {}
     skipped: list[str] = []
     stats: dict[str, tuple[int, int]] = {}
     base = str(documents_dir) + os.sep
     for text in files:
-        report = selected is None or Path(text).resolve() in selected
+        if selected is None:
+            report = True
+        else:
+            resolved = Path(text).resolve()
+            report = resolved in selected
+            if report:
+                seen.add(resolved)
+        if not text.isascii() and not _encodable(text):  # not UTF-8: nothing could store or print it
+            shown = _printable(text)
+            skipped.append(shown)
+            if report:
+                problems.append(Problem(shown, 1, "file", (
+                    f"the file name is not UTF-8 ({_bad_bytes(text)}); rename the file")))
+            continue
         display = text if text.startswith(base) else _display(Path(text), documents_dir)
         record = None
         if known is not None:
@@ -174,11 +193,25 @@ def load_collection(config: Config, *, only: Iterable[Path] | None = None,
         if report:
             problems.extend(file_problems)
     problems.extend(_check_links(records, documents_dir, selected))
+    # Only records read this time: an unchanged catalogued file was looked at when it was read.
+    warnings = [w for w in (_future_date(r, documents_dir / r.path, documents_dir)
+                            for r in records.values() if isinstance(r, Record))
+                if w is not None and (selected is None or Path(w.path).resolve() in selected)]
+    checked = len(records) + len(skipped)
     sets, set_problems = load_sets(config.sets_dir, set(records))
-    if selected is None:
+    if given is None:
         problems.extend(set_problems)
+    else:
+        # Authority and set files named are checked as what they are (the authorities always
+        # are: any problem in them is already listed); any other file as a document.
+        own = {config.authority_dir.resolve(), config.sets_dir.resolve()}
+        yaml_given = {p.resolve() for p in given if p.resolve().parent in own}
+        problems.extend(p for p in set_problems if Path(p.path).resolve() in yaml_given)
+        outside = [p for p in given if p.resolve() not in seen and p.resolve() not in yaml_given]
+        problems.extend(_check_outside(outside, records, config, people, archives, warnings))
+        checked = len(given)
     problems.sort(key=lambda p: (p.path, p.line))
-    warnings = unknown_archive_warnings(
+    warnings += unknown_archive_warnings(
         [r for r in records.values() if isinstance(r, Record)
          and (selected is None or (documents_dir / r.path).resolve() in selected)],
         archives, documents_dir)
@@ -186,7 +219,7 @@ def load_collection(config: Config, *, only: Iterable[Path] | None = None,
     warnings += _copy_warnings(records, documents_dir, selected)
     warnings.sort(key=lambda p: (p.path, p.line))
     return Collection(records, problems, people, archives, sets, skipped, stats, places, terms,
-                      warnings)
+                      warnings, checked)
 
 
 def unknown_archive_warnings(records: Iterable[Record], archives: ArchiveAuthority,
@@ -212,6 +245,16 @@ def unknown_archive_warnings(records: Iterable[Record], archives: ArchiveAuthori
     return warnings
 
 
+def _future_date(record: Record, path: Path, documents_dir: Path) -> Problem | None:
+    """A warning when a document is dated after today (a mistyped year, most likely)."""
+    today = date.today()
+    if record.date.earliest <= today:
+        return None
+    return Problem(_display(path, documents_dir), _key_line(path, "date"), "date", (
+        f'warning: "{record.date.text}" is after today ({today.isoformat()}); '
+        "check the year (the document is accepted)"))
+
+
 def load_document(path: Path, documents_dir: Path, people: PeopleAuthority,
                   archives: ArchiveAuthority, *, max_bytes: int,
                   cache: RecordCache | None = None) -> tuple[Record | None, list[Problem]]:
@@ -229,11 +272,16 @@ def load_document(path: Path, documents_dir: Path, people: PeopleAuthority,
             return None, problem(1, "file", (
                 f"refused: {size:,} bytes is over the limit of {max_bytes:,} "
                 "(ARCHIVE_MAX_FILE_BYTES)"))
-        raw = path.read_bytes()
+        raw = read_regular(path, max_bytes)
+    except NotRegular as error:  # never opened: a FIFO would block the first read forever
+        return None, problem(1, "file", f"skipped: {error.strerror}")
     except OSError as error:
         return None, problem(1, "file", f"cannot read ({error.strerror})")
     digest = hashlib.sha256(raw).hexdigest()
-    relative = path.relative_to(documents_dir).as_posix()
+    try:
+        relative = path.relative_to(documents_dir).as_posix()
+    except ValueError:  # `archive check` on a file outside the documents folder
+        relative = path.as_posix()
     if cache is not None:
         cached = cache(relative, digest)
         if cached is not None:
@@ -259,6 +307,8 @@ def load_document(path: Path, documents_dir: Path, people: PeopleAuthority,
     body = "\n".join(lines[end + 1:]).strip("\n") + "\n"
     try:
         located = load_located(front, first_line=2)
+    except RefusedYAML as error:
+        return None, [Problem(display, line, name, message) for line, name, message in error.issues]
     except yaml.YAMLError as error:
         return None, problem(error_line(error, first_line=2), "front matter", error_text(error))
     if not isinstance(located.value, dict):
@@ -356,6 +406,64 @@ def _key_line(path: Path, key: str) -> int:
         if line.startswith(f"{key}:"):
             return number
     return 1
+
+
+def _expand(paths: Iterable[Path]) -> list[Path]:
+    """The files named, a folder standing for the documents in it."""
+    files: list[Path] = []
+    for path in paths:
+        files.extend(document_paths(path) if path.is_dir() else [path])
+    return files
+
+
+def _check_outside(paths: list[Path], records: dict[str, Record | KnownFile], config: Config,
+                   people: PeopleAuthority, archives: ArchiveAuthority,
+                   warnings: list[Problem]) -> list[Problem]:
+    """Files given to `archive check` that the collection does not hold (outside the documents
+    folder, or a README, authority or set file within it): checked as documents all the same,
+    their replies against the collection."""
+    problems: list[Problem] = []
+    for path in paths:
+        if not _encodable(str(path)):
+            problems.append(Problem(_printable(str(path)), 1, "file", (
+                f"the file name is not UTF-8 ({_bad_bytes(str(path))}); rename the file")))
+            continue
+        record, found = load_document(path, config.documents_dir, people, archives,
+                                      max_bytes=config.max_file_bytes)
+        problems.extend(found)
+        if record is None:
+            continue
+        warning = _future_date(record, path, config.documents_dir)
+        if warning is not None:
+            warnings.append(warning)
+        for target in record.replies_to:
+            if target == record.id or target not in records:
+                message = ("a document cannot reply to itself" if target == record.id
+                           else f"no document with id {target!r} in the collection")
+                problems.append(Problem(_display(path, config.documents_dir),
+                                        _key_line(path, "replies_to"), "replies_to", message))
+    return problems
+
+
+def _encodable(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # os.scandir gives undecodable bytes as lone surrogates
+        return False
+    return True
+
+
+def _printable(name: str) -> str:
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _bad_bytes(name: str) -> str:
+    raw = os.fsencode(name)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return f"byte 0x{raw[error.start]:02x}"
+    return "unknown bytes"
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -8,6 +8,7 @@ the sources are spooled to temporary files during the single pass over the recor
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import tempfile
@@ -21,6 +22,7 @@ from zipstream import ZIP_DEFLATED, ZipStream
 from . import citations
 from .archives import ArchiveAuthority
 from .catalog import Catalog
+from .files import read_regular
 from .records import Person, Record
 from .ref_formats import format_short
 from .settings import Config
@@ -39,6 +41,7 @@ CSV_COLUMNS = (
     "subjects", "archive_refs", "archive_ref_status", "published_in", "source_url", "translator",
     "replies_to", "confidence", "confidence_note", "url",
 )
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as a formula (OWASP)
 _SPOOL_BYTES = 1 << 20  # members spill to disk past 1 MB
 ZIP_LEVEL = 1  # zlib's fastest: 3.1x faster than the default 6 on our sources and metadata, 13 % larger
 
@@ -60,21 +63,28 @@ class Context:
     archives: ArchiveAuthority
     documents_dir: Path
     base_url: str
+    max_file_bytes: int = 5_000_000
 
     @classmethod
     def load(cls, config: Config, catalog: Catalog) -> Context:
         return cls({p.id: p for p in catalog.people()}, ArchiveAuthority(catalog.archives()),
-                   config.documents_dir, config.base_url)
+                   config.documents_dir, config.base_url, config.max_file_bytes)
 
 
 def export(export_set: ExportSet, fmt: str, context: Context, *, csv_bom: bool = False,
-           progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
-    """Stream `export_set` as `fmt` (one of FORMATS); ValueError for an unknown format."""
+           progress: Callable[[int], None] | None = None,
+           left_out: list[str] | None = None) -> Iterator[bytes]:
+    """Stream `export_set` as `fmt` (one of FORMATS); ValueError for an unknown format.
+
+    A ZIP holds each source only as catalogued: a file changed or removed since the build is
+    left out of `documents/` (its metadata and citations are the catalogued version's), named
+    at the top of README.txt, and appended to `left_out` ("path (changed)") as it streams.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     records = _counting(export_set.records(), progress)
     if fmt == "zip":
-        return _zip(export_set, records, context)
+        return _zip(export_set, records, context, [] if left_out is None else left_out)
     writer = _WRITERS[fmt](context, csv_bom=csv_bom)
     return _stream(writer, records)
 
@@ -113,7 +123,7 @@ class _CSV(_Writer):
 
     def item(self, record: Record) -> str:
         row = csv_row(record, self.context)
-        self.writer.writerow([row[c] for c in CSV_COLUMNS])
+        self.writer.writerow([spreadsheet_safe(row[c]) for c in CSV_COLUMNS])
         return self._take()
 
     def _take(self) -> str:
@@ -121,6 +131,13 @@ class _CSV(_Writer):
         self.buffer.seek(0)
         self.buffer.truncate()
         return text
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell a spreadsheet shows as text: one that starts like a formula gets a leading
+    single quote, as OWASP advises against CSV injection (CSV only: JSONL and the Markdown
+    sources keep the text as written)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 class _JSONL(_Writer):
@@ -187,7 +204,8 @@ def _stream(writer: _Writer, records: Iterable[Record]) -> Iterator[bytes]:
     yield "".join(pending).encode("utf-8")
 
 
-def _zip(export_set: ExportSet, records: Iterable[Record], context: Context) -> Iterator[bytes]:
+def _zip(export_set: ExportSet, records: Iterable[Record], context: Context,
+         left_out: list[str]) -> Iterator[bytes]:
     members = {
         "manifest.csv": _CSV(context, csv_bom=True),
         "documents.jsonl": _JSONL(context),
@@ -202,8 +220,11 @@ def _zip(export_set: ExportSet, records: Iterable[Record], context: Context) -> 
         for name, writer in members.items():
             spools[name].write(writer.head().encode("utf-8"))
         for record in records:
-            source = context.documents_dir / record.path
-            stream.add(source.read_bytes(), f"documents/{record.path}")
+            source = _catalogued_source(record, context)
+            if isinstance(source, bytes):
+                stream.add(source, f"documents/{record.path}")
+            else:
+                left_out.append(f"documents/{record.path} ({source})")
             for name, writer in members.items():
                 spools[name].write(writer.item(record).encode("utf-8"))
             count += 1
@@ -214,7 +235,7 @@ def _zip(export_set: ExportSet, records: Iterable[Record], context: Context) -> 
             spool.seek(0)
             stream.add(iter(lambda s=spool: s.read(1 << 16), b""), name)
             yield from stream.all_files()
-        stream.add(readme(export_set, count, context).encode("utf-8"), "README.txt")
+        stream.add(readme(export_set, count, context, left_out).encode("utf-8"), "README.txt")
         yield from stream.all_files()
         yield from stream.footer()
     finally:
@@ -222,14 +243,37 @@ def _zip(export_set: ExportSet, records: Iterable[Record], context: Context) -> 
             spool.close()
 
 
-def readme(export_set: ExportSet, count: int, context: Context) -> str:
+def _catalogued_source(record: Record, context: Context) -> bytes | str:
+    """The file's bytes if they are still those the build catalogued, else why not."""
+    try:
+        raw = read_regular(context.documents_dir / record.path, context.max_file_bytes)
+    except FileNotFoundError:
+        return "removed"
+    except OSError as error:
+        return f"unreadable: {error.strerror or error}"
+    return raw if hashlib.sha256(raw).hexdigest() == record.sha256 else "changed"
+
+
+def readme(export_set: ExportSet, count: int, context: Context,
+           left_out: list[str] = ()) -> str:
     now = datetime.now(UTC)
     what = export_set.description[:1].upper() + export_set.description[1:]
+    warning = [
+        f"WARNING: {len(left_out)} source file(s) changed or removed since the archive was "
+        "built are NOT in documents/;",
+        "their rows and citations here describe the version that was catalogued. Rebuild the "
+        "archive and export again for a complete set:",
+        *(f"  {item}" for item in left_out),
+        "",
+    ] if left_out else []
+    complete = ("complete (nothing was truncated)" if not left_out
+                else f"{count - len(left_out)} with their source (see the warning above)")
     return "\n".join([
         "Export from the archive of diplomatic telegrams on the origins of the Korean War",
         "",
+        *warning,
         f"What:     {export_set.description}",
-        f"Count:    {count} document(s), complete (nothing was truncated)",
+        f"Count:    {count} document(s), {complete}",
         f"Exported: {now:%Y-%m-%d %H:%M:%S} UTC",
         f"See it:   {export_set.source_url}",
         "",

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import yaml
 
+from .files import read_regular
 from .records import Person, Pseudonym
-from .yamlnodes import error_line, error_text, load_located
+from .yamlnodes import RefusedYAML, error_line, error_text, load_located
 
 _FIELDS = {
     "id", "name", "kind", "family", "given", "name_order", "native", "variants", "pseudonyms",
@@ -93,7 +94,10 @@ class PeopleAuthority:
 def load_people(path: Path) -> PeopleAuthority:
     """Load people.yaml; raises AuthorityError naming the file, line and field of a problem."""
     try:
-        located = load_located(path.read_text(encoding="utf-8"))
+        located = load_located(read_regular(path).decode("utf-8"), where="people")
+    except RefusedYAML as error:
+        line, field, message = error.issues[0]
+        raise AuthorityError(f"{path}:{line}: {field}: {message}") from None
     except yaml.YAMLError as error:
         raise AuthorityError(f"{path}:{error_line(error)}: people: {error_text(error)}") from None
     except OSError as error:

@@ -89,6 +89,8 @@ _IBID = re.compile(r"(?:ibid|ibidem|там\s+же)\.?", re.I)
 _IBID_IN_TEXT = re.compile(r"(?<!\w)(?:ibid|ibidem|там\s+же)(?!\w)\.?", re.I)
 _RANK = {"fond": 0, "opis": 1, "papka": 2, "delo": 3, "listy": 4}
 MAX_CHARS = 4000
+_DIGITS = re.compile(r"\d+")
+MAX_DIGITS = 10  # per number; real fonds, dela and sheets have at most 5 or 6
 
 
 class RefError(ValueError):
@@ -158,6 +160,7 @@ def ref_from_mapping(data: dict, archives: ArchiveAuthority, *, cited: str = "")
     primary = data.get("primary", False)
     if not isinstance(primary, bool):
         raise RefError(f"primary: expected true or false, got {primary!r}")
+    _check_lengths(parts, "")
     name = str(data["archive"]).strip()
     known = archives.resolve(name)
     if known is None and "," in name:  # facets and `archive:` queries keep names comma-free
@@ -340,6 +343,7 @@ def _read_run(source: str, run: _Run, end: int) -> tuple[list[ArchiveRef], _Run 
 
     def finish() -> None:
         if parts:
+            _check_lengths(parts, source)
             refs.append(ArchiveRef(archive=archive, cited=source[ref_start:last], **parts))
 
     pos = _SEP.match(source, pos, end).end()
@@ -452,3 +456,18 @@ def _read_shortcut(source: str, pos: int, end: int) -> tuple[re.Match, dict] | N
     if call.group("piece"):
         found["delo"] = call.group("piece")
     return call, found
+
+
+def _check_lengths(parts: dict[str, str], source: str) -> None:
+    """Refuse numbers no archive uses: a part of thousands of digits would reach every page
+    that sorts or counts by it (Python reads at most 4,300 digits into a number)."""
+    for part, value in parts.items():
+        for number in _DIGITS.findall(value):
+            if len(number) > MAX_DIGITS:
+                where = f' in archive reference "{_shorten(source)}"' if source else ""
+                raise RefError(f"{part}: a number of {len(number):,} digits is too long "
+                               f"(at most {MAX_DIGITS}){where}")
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

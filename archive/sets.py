@@ -6,8 +6,9 @@ from pathlib import Path
 
 import yaml
 
+from .files import read_regular
 from .records import DocumentSet, Problem
-from .yamlnodes import error_line, error_text, load_located
+from .yamlnodes import RefusedYAML, error_line, error_text, load_located
 
 _FIELDS = ("title", "description", "documents")
 
@@ -20,7 +21,14 @@ def load_sets(sets_dir: Path, known_ids: set[str]) -> tuple[list[DocumentSet], l
     for path in sorted(sets_dir.glob("*.yaml")):
         display = str(path)
         try:
-            located = load_located(path.read_text(encoding="utf-8-sig"))
+            located = load_located(read_regular(path).decode("utf-8-sig"), where="set")
+        except RefusedYAML as error:
+            problems.extend(Problem(display, line, name, message)
+                            for line, name, message in error.issues)
+            continue
+        except OSError as error:  # a FIFO among the sets too: never opened
+            problems.append(Problem(display, 1, "file", f"cannot read ({error.strerror})"))
+            continue
         except (yaml.YAMLError, UnicodeDecodeError) as error:
             line = error_line(error) if isinstance(error, yaml.YAMLError) else 1
             text = error_text(error) if isinstance(error, yaml.YAMLError) else "not UTF-8"

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+class SettingError(ValueError):
+    """A setting whose value cannot be used; the message names the setting and what to write."""
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str

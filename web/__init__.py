@@ -37,6 +37,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.url_map.converters["slug"] = SlugConverter
     app.url_map.strict_slashes = False
+    # No redirect from "/static//x" to "/static/x": Werkzeug builds its Location from the Host
+    # header, whatever a client puts there. A doubled slash is simply not found.
+    app.url_map.merge_slashes = False
 
     from . import api, errors, exports, pages, security, unapi
 

@@ -69,6 +69,7 @@ def _respond(chosen: export.ExportSet, fmt: str, stem: str) -> Response:
     bom = _bom()
     chunks = export.export(chosen, fmt, context, csv_bom=bom)
     name = export.filename(f"{stem}-{datetime.now(UTC):%Y-%m-%d}", fmt)
-    return Response(stream_with_context(chunks), mimetype=export.FORMATS[fmt][1],
+    # content_type, not mimetype: Flask would add a second "; charset=utf-8"
+    return Response(stream_with_context(chunks), content_type=export.FORMATS[fmt][1],
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
                              "Cache-Control": "no-store"})

@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from .. import __version__
-from ..settings import SETTINGS, load_config
+from ..settings import SETTINGS, SettingError, load_config
 from . import cite, documents, export, help, search, serve
 from .common import UserError, quiet_broken_pipe
 
@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"archive: {error}", file=sys.stderr)
         return error.status
+    except SettingError as error:  # found when first used (the database URL's scheme)
+        print(f"archive: {error}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # `archive show ... | head`: the reader has seen enough
         quiet_broken_pipe()
         return 0

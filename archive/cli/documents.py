@@ -46,7 +46,7 @@ def cmd_check(args, config: Config) -> int:
     for problem in sorted(collection.problems + collection.warnings,
                           key=lambda p: (p.path, p.line)):
         print(problem)
-    checked = len(only) if only else len(collection.records) + len(collection.skipped)
+    checked = collection.checked
     warned = f", {len(collection.warnings)} warning(s)" if collection.warnings else ""
     if collection.problems:
         print(f"{len(collection.problems)} problem(s){warned} in {checked} document(s)",
@@ -57,14 +57,14 @@ def cmd_check(args, config: Config) -> int:
 
 
 def cmd_build(args, config: Config) -> int:
-    from ..build import BuildLocked, rebuild
+    from ..build import BuildError, rebuild
 
     require_documents(config)
     progress = None if args.quiet else progress_printer()
     try:
         report = rebuild(config, allow_invalid=args.allow_invalid, progress=progress,
                          full=args.full)
-    except BuildLocked as error:
+    except BuildError as error:  # another build holds the lock, or the index is not writable
         raise UserError(str(error), status=1) from None
     for problem in sorted(report.problems + report.warnings, key=lambda p: (p.path, p.line)):
         print(problem)

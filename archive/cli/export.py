@@ -57,7 +57,9 @@ def cmd_export(args, config) -> int:
                 print(f"\rexporting... {done} document(s)", end="", file=sys.stderr, flush=True)
 
         note_default_base_url(config)  # every format carries document URLs
-        chunks = export.export(chosen, args.format, context, csv_bom=args.bom, progress=progress)
+        left_out: list[str] = []
+        chunks = export.export(chosen, args.format, context, csv_bom=args.bom, progress=progress,
+                               left_out=left_out)
         _write(args.output, chunks, keep=lambda: count[0] > 0)
         if sys.stderr.isatty():
             print(file=sys.stderr)
@@ -71,6 +73,10 @@ def cmd_export(args, config) -> int:
     target = "standard output" if str(args.output) == "-" else args.output
     print(f"exported {count[0]} document(s), {chosen.description}, as {args.format} to {target}",
           file=sys.stderr)
+    if left_out:
+        raise UserError(f"{len(left_out)} source(s) changed or removed since the build were "
+                        f"left out (listed in README.txt): {', '.join(left_out)}; run "
+                        "`archive build` and export again", status=1)
     return 0
 
 

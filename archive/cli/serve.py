@@ -23,7 +23,7 @@ MAX_DEFAULT_WORKERS = 4  # each worker holds its own caches: ~0.5 GB resident at
 def add_commands(commands) -> None:
     serve = commands.add_parser("serve", help="serve the web reader and JSON API (gunicorn)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--port", type=port_number, default=8000, help="port (default: 8000)")
     serve.add_argument("--workers", type=int, default=default_workers(),
                        help=f"worker processes (default: one per core, at most {MAX_DEFAULT_WORKERS}:"
                        f" {default_workers()} here)")
@@ -31,12 +31,21 @@ def add_commands(commands) -> None:
     serve.set_defaults(handler=cmd_serve)
 
 
+def port_number(text: str) -> int:
+    """A TCP port for argparse: 1-65535 (a larger one used to reach socket's OverflowError)."""
+    import argparse
+
+    if not text.strip().isascii() or not text.strip().isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {text!r}")
+    return int(text)
+
+
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS))
 
 
 def cmd_serve(args, config: Config) -> int:
-    from ..build import BuildLocked, rebuild
+    from ..build import BuildError, BuildLocked, rebuild
 
     if args.workers < 1 or args.threads < 1:
         raise UserError("--workers and --threads must be at least 1")
@@ -48,6 +57,8 @@ def cmd_serve(args, config: Config) -> int:
         report = rebuild(config, allow_invalid=True)
     except BuildLocked as error:
         print(f"archive: {error}; serving the current index", file=sys.stderr)
+    except BuildError as error:
+        raise UserError(str(error), status=1) from None
     else:
         if report.status == "invalid":
             raise UserError("cannot build: the name or archive authority is invalid "
@@ -66,7 +77,7 @@ def cmd_serve(args, config: Config) -> int:
         "bind": f"{host}:{args.port}",
         "workers": args.workers,
         "threads": args.threads,
-        "worker_class": "gthread",
+        "worker_class": "web.gunicorn_errors.SecureThreadWorker",  # gthread + headers on its errors
         "proc_name": "archive",
         # One request per connection, as gunicorn's own default worker and nginx's upstreams do:
         # a kept-alive connection stays with the worker that accepted it, and under steady load
@@ -93,8 +104,8 @@ def _check_address(host: str, port: int) -> None:
         with socket.socket(family, kind, proto) as sock:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
             sock.bind(address)
-    except OSError as error:  # socket.gaierror is one too
-        reason = error.strerror or str(error)
+    except (OSError, UnicodeError, OverflowError) as error:  # socket.gaierror is an OSError;
+        reason = getattr(error, "strerror", None) or str(error)  # a 64+ letter label a UnicodeError
         raise UserError(f"cannot listen on {host}:{port}: {reason}") from None
 
 
