@@ -149,7 +149,7 @@ def test_a_date_after_today_is_accepted_with_a_warning(archive_dir, capsys):
     warning = (f'documents/future.md:5: date: warning: "{future}" is after today '
                f"({date.today().isoformat()}); check the year (the document is accepted)\n")
     assert main(["check"]) == 0
-    assert capsys.readouterr() == (warning, "ok: 2 document(s) valid (1 warning(s))\n")
+    assert capsys.readouterr() == (warning, "ok: 2 document(s) valid, 1 warning(s)\n")
     assert main(["build", "--quiet"]) == 0
     assert capsys.readouterr().out == warning
 

@@ -25,6 +25,7 @@ def archive_dir(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ARCHIVE_DOCUMENTS_DIR", "documents")
     monkeypatch.setenv("ARCHIVE_INDEX_DIR", "index")
+    monkeypatch.setenv("ARCHIVE_BASE_URL", "https://archive.example.org")
     return tmp_path
 
 
@@ -91,7 +92,7 @@ def test_zip_export_leaves_out_sources_changed_or_removed_since_the_build(archiv
     out, err = capsysbinary.readouterr()
     left_out = [f"documents/{removed} (removed)", f"documents/{changed} (changed)"]  # as exported
     assert err.decode().splitlines() == [
-        "exported the whole archive as zip to -",
+        "exported 14 document(s), the whole archive, as zip to standard output",
         f"archive: 2 source(s) changed or removed since the build were left out (listed in "
         f"README.txt): {', '.join(left_out)}; run `archive build` and export again",
     ]
