@@ -121,7 +121,7 @@ def test_zip_export_leaves_out_sources_changed_or_removed_since_the_build(archiv
         "What:     the whole archive",
         f"Count:    {len(sources)} document(s), {len(kept)} with their source (see the warning above)",
         f"Exported: {exported:%Y-%m-%d %H:%M:%S} UTC",
-        "See it:   http://127.0.0.1:8000/",
+        "See it:   https://archive.example.org/",
         "",
         "Contents",
         "  documents/       the Markdown source of every document, byte for byte",
@@ -132,6 +132,6 @@ def test_zip_export_leaves_out_sources_changed_or_removed_since_the_build(archiv
         "  citations.json   CSL-JSON",
         "",
         "How to cite this set",
-        f"  The whole archive. Exported {exported:%d %B %Y} from http://127.0.0.1:8000/.",
+        f"  The whole archive. Exported {exported:%d %B %Y} from https://archive.example.org/.",
         "  Cite each document individually from citations.* (each carries its archive reference).",
     ]
