@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import time
+import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from .catalog import Catalog
 from .documents import KnownFile, load_collection
-from .generations import index_path, save_authorities
+from .generations import BuildState, index_path, save_authorities, save_build, state_of
 from .records import Problem, Record
 from .settings import Config
 
@@ -40,6 +41,7 @@ class BuildLocked(RuntimeError):
 class BuildReport:
     status: str  # built | up-to-date | invalid
     generation: int = 0
+    build_id: str = ""  # of the build now current (archive.generations.BuildState)
     documents: int = 0
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -92,7 +94,8 @@ def rebuild(config: Config, *, allow_invalid: bool = False, progress: Progress |
             full: bool = False) -> BuildReport:
     """Bring catalog and index up to date with the documents folder.
 
-    Raises BuildLocked when another build runs. Returns status "invalid" (and changes nothing)
+    Raises BuildLocked when another build runs, CatalogUnavailable (changing nothing) when the
+    catalog database cannot be reached or read. Returns status "invalid" (and changes nothing)
     when a document is invalid and `allow_invalid` is false.
     """
     started = time.monotonic()
@@ -109,8 +112,8 @@ def rebuild(config: Config, *, allow_invalid: bool = False, progress: Progress |
 
 def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Progress,
              full: bool) -> BuildReport:
-    state = catalog.state()
-    generation = int(state.get("generation", 0))
+    state = catalog.state()  # raises CatalogUnavailable: an unreadable catalog is not an empty one
+    generation = state_of(state).generation
     _clear_leftovers(config, generation)
     authorities = authority_hash(config)
     current = index_path(config, generation)
@@ -123,7 +126,8 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
         collection = load_collection(config, cache=cache, known=unchanged)
     if collection.problems and (not allow_invalid or collection.people is None
                                 or collection.archives is None):
-        return BuildReport("invalid", generation, problems=collection.problems,
+        return BuildReport("invalid", generation, state_of(state).build_id,
+                           problems=collection.problems,
                            skipped=collection.skipped)
     records = collection.records
     changed = [r for r in records.values() if known.get(r.path, (None,))[0] != r.sha256]
@@ -134,8 +138,8 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
     else:
         updated = sorted(r.id for r in changed if r.id in known_ids)
         added = sorted(r.id for r in changed if r.id not in known_ids)
-    report = BuildReport("up-to-date", generation, len(records), added, updated, removed,
-                         collection.problems, collection.skipped)
+    report = BuildReport("up-to-date", generation, state_of(state).build_id, len(records), added,
+                         updated, removed, collection.problems, collection.skipped)
     file_stats = _file_stats(collection, started_ns)
     sets_unchanged = state.get("sets_hash") == _sets_hash(collection.sets)
     if not full and not changed and not removed and sets_unchanged:
@@ -146,6 +150,7 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
     from . import whoosh_backend  # here: a build with nothing to do never loads the engine
 
     new_generation = generation + 1
+    built = BuildState(new_generation, uuid.uuid4().hex)  # never repeats, unlike the number
     target = index_path(config, new_generation)
     scratch = target.with_name(f"tmp-{new_generation:06d}-{os.getpid()}")
     if full:
@@ -156,6 +161,7 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
         whoosh_backend.update_index(scratch, _counting(changed, progress), removed,
                                     collection.people)
     save_authorities(scratch, collection.people, collection.archives)
+    save_build(scratch, built)
     os.rename(scratch, target)
     progress("catalog", 0, 0)
     catalog.apply(
@@ -166,6 +172,7 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
         set_list=collection.sets,
         state={
             "generation": str(new_generation),
+            "build_id": built.build_id,
             "authority_hash": authorities,
             "sets_hash": _sets_hash(collection.sets),
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -177,6 +184,7 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
     _clear_old_generations(config, new_generation)
     report.status = "built"
     report.generation = new_generation
+    report.build_id = built.build_id
     return report
 
 

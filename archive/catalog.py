@@ -30,7 +30,9 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
+from .generations import CatalogUnavailable, unavailable_message
 from .records import (
     Archive,
     DocumentSet,
@@ -123,6 +125,29 @@ files = Table(
 _CHILD_TABLES = (roles, references, subjects)
 
 
+def _missing_table(error: BaseException) -> bool:
+    """The database's "no such table" (SQLite) / undefined_table (PostgreSQL, SQLSTATE 42P01):
+    the one error that means a catalog not created yet."""
+    return getattr(error, "sqlstate", None) == "42P01" or str(error).startswith("no such table")
+
+
+def _raise_unavailable(context) -> None:
+    """SQLAlchemy's handle_error hook: a database that cannot be reached or read becomes
+    CatalogUnavailable (one sentence, no traceback for the user); errors in a readable
+    database (a missing table, a constraint) pass through unchanged."""
+    error = context.original_exception
+    dbapi = getattr(context.dialect, "loaded_dbapi", None) if context.dialect else None
+    kinds = tuple(getattr(dbapi, name) for name in ("OperationalError", "DatabaseError",
+                                                     "InterfaceError") if hasattr(dbapi, name))
+    passing = tuple(getattr(dbapi, name) for name in ("IntegrityError", "ProgrammingError",
+                                                       "DataError") if hasattr(dbapi, name))
+    if not kinds or not isinstance(error, kinds) or isinstance(error, passing) \
+            or _missing_table(error):
+        return
+    url = context.engine.url.render_as_string(hide_password=True) if context.engine else "?"
+    raise CatalogUnavailable(unavailable_message(url, error)) from error
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")  # readers keep reading while a build writes
@@ -132,13 +157,37 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 class Catalog:
+    """The catalog at a SQLAlchemy URL. Every method raises CatalogUnavailable when the database
+    cannot be reached or read."""
+
     def __init__(self, url: str):
+        self._file: Path | None = None
         if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            self._file = Path(url.removeprefix("sqlite:///"))
+            self._file.parent.mkdir(parents=True, exist_ok=True)
         self.url = url
         self.engine: Engine = create_engine(url, future=True)
+        event.listen(self.engine, "handle_error", _raise_unavailable)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._file_identity = self._identity()
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            found = self._file.stat() if self._file else None
+        except OSError:
+            return None
+        return (found.st_dev, found.st_ino) if found else None
+
+    def _reopen_if_replaced(self) -> None:
+        """Pooled SQLite connections keep reading a catalog file that was deleted or replaced
+        (index/ removed and rebuilt): when the file at the path is another one, drop them."""
+        if self._file is None:
+            return
+        identity = self._identity()
+        if identity != self._file_identity:
+            self._file_identity = identity
+            self.engine.dispose()
 
     def create(self) -> None:
         metadata.create_all(self.engine)
@@ -215,11 +264,19 @@ class Catalog:
     # -- reading ------------------------------------------------------------------------------
 
     def state(self) -> dict[str, str]:
+        """The key/value state of the last build ({} when no build has created the catalog yet).
+
+        Readers call this to notice a new build, so it is also where connections to a replaced
+        SQLite file are dropped. Raises CatalogUnavailable for any other database error.
+        """
+        self._reopen_if_replaced()
         try:
             with self.engine.connect() as conn:
                 return dict(conn.execute(select(meta.c.key, meta.c.value)).all())
-        except Exception:  # noqa: BLE001 - a missing or empty catalog has no state
-            return {}
+        except DBAPIError as error:
+            if _missing_table(error.orig):
+                return {}
+            raise
 
     def file_hashes(self) -> dict[str, tuple[str, str]]:
         """path -> (sha256, id) of every catalogued document."""

@@ -26,11 +26,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     config = load_config()
+    from .generations import CatalogUnavailable
+
     try:
         return args.handler(args, config) or 0
     except UserError as error:
         print(f"archive: {error}", file=sys.stderr)
         return error.status
+    except CatalogUnavailable as error:  # from any command that reads the catalog
+        print(f"archive: {error}; nothing was changed", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("archive: interrupted", file=sys.stderr)
         return 130
