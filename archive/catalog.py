@@ -161,38 +161,24 @@ class Catalog:
     cannot be reached or read."""
 
     def __init__(self, url: str):
-        self._file: Path | None = None
         if url.startswith("sqlite:///"):
-            self._file = Path(url.removeprefix("sqlite:///"))
-            self._file.parent.mkdir(parents=True, exist_ok=True)
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.url = url
         self.engine: Engine = create_engine(url, future=True)
         event.listen(self.engine, "handle_error", _raise_unavailable)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._file_identity = self._identity()
-
-    def _identity(self) -> tuple[int, int] | None:
-        try:
-            found = self._file.stat() if self._file else None
-        except OSError:
-            return None
-        return (found.st_dev, found.st_ino) if found else None
-
-    def _reopen_if_replaced(self) -> None:
-        """Pooled SQLite connections keep reading a catalog file that was deleted or replaced
-        (index/ removed and rebuilt): when the file at the path is another one, drop them."""
-        if self._file is None:
-            return
-        identity = self._identity()
-        if identity != self._file_identity:
-            self._file_identity = identity
-            self.engine.dispose()
 
     def create(self) -> None:
         metadata.create_all(self.engine)
 
     def dispose(self) -> None:
+        self.engine.dispose()
+
+    def reopen(self) -> None:
+        """Drop pooled connections, for readers when the build changes: a pooled SQLite
+        connection keeps reading a catalog file that was deleted or replaced (index/ removed and
+        rebuilt), whose state never changes again."""
         self.engine.dispose()
 
     # -- writing (one transaction per build) -------------------------------------------------
@@ -266,10 +252,8 @@ class Catalog:
     def state(self) -> dict[str, str]:
         """The key/value state of the last build ({} when no build has created the catalog yet).
 
-        Readers call this to notice a new build, so it is also where connections to a replaced
-        SQLite file are dropped. Raises CatalogUnavailable for any other database error.
+        Raises CatalogUnavailable for any other database error.
         """
-        self._reopen_if_replaced()
         try:
             with self.engine.connect() as conn:
                 return dict(conn.execute(select(meta.c.key, meta.c.value)).all())

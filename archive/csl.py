@@ -19,7 +19,9 @@ locale (CSL locales, CC BY-SA 3.0) is shipped in `archive/data/locales-en-US.xml
 checks every string against citeproc-js under Node (tests/js) and against stored outputs.
 
 Building a style engine costs about a second (Chicago's style is 6,000 lines), so engines are
-built on first use and kept; one V8 context serves the process, behind a lock.
+built on first use and kept; one V8 context serves the process, behind a lock. The engines keep
+no item between renders (each render starts from an empty item registry), so what they print
+depends only on the item given: never on a document of the same id rendered before.
 """
 
 from __future__ import annotations
@@ -63,6 +65,9 @@ function archiveRender(item, style, form, output) {
   var id = String(item.id);
   ARCHIVE.items = {};
   ARCHIVE.items[id] = item;
+  // Forget every item rendered before: the engine keeps items by id, so another version of a
+  // document (a rebuild, another archive in the same process) would be printed as first seen.
+  engine.updateItems([]);
   if (form === "bibliography") {
     engine.updateItems([id]);
     var entry = engine.makeBibliography()[1][0];
