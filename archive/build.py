@@ -7,7 +7,6 @@ leaves them untouched, and the next build clears what it left behind.
 
 from __future__ import annotations
 
-import fcntl
 import gc
 import hashlib
 import json
@@ -19,8 +18,8 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
+from .build_lock import BuildLock, BuildLocked  # noqa: F401 - BuildLocked: rebuild raises it
 from .catalog import Catalog
 from .documents import KnownFile, load_collection
 from .generations import BuildState, index_path, save_authorities, save_build, state_of
@@ -31,10 +30,6 @@ RACY_NS = 2_000_000_000  # a file modified this close to a build is re-hashed by
 INDEX_FORMAT = "3"  # bump when the index schema or analysis changes: forces a full rebuild
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-class BuildLocked(RuntimeError):
-    """Another build holds the lock."""
 
 
 @dataclass
@@ -49,37 +44,6 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
-
-
-class BuildLock:
-    """An exclusive lock on `index/build.lock`; the kernel releases it if the holder dies."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._fd: int | None = None
-
-    def __enter__(self) -> BuildLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "unknown"
-            os.close(fd)
-            raise BuildLocked(
-                f"another build is running ({holder}); it holds the lock {self.path}"
-            ) from None
-        # A lock file left by a killed build is not locked, so we get here: it is stale; reuse it.
-        os.ftruncate(fd, 0)
-        os.write(fd, f"pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC".encode())
-        self._fd = fd
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
 
 
 def authority_hash(config: Config) -> str:
