@@ -174,10 +174,8 @@ class Browser:
     # -- per-generation data ----------------------------------------------------------------
 
     def build(self) -> generations.BuildState:
-        """The build the catalog names now (what every cache of its data is keyed by); for
-        SQLite read through a new connection, which opens the file now at the path."""
-        build = generations.sqlite_state(self.config.database_url)
-        return build if build is not None else generations.current_state(self.catalog)
+        """The build the catalog names now (what every cache of its data is keyed by)."""
+        return generations.current_state(self.catalog)
 
     def generation(self) -> int:
         return self.build().generation
@@ -189,8 +187,6 @@ class Browser:
             return snapshot
         with self._lock:
             if self._snapshot is None or self._snapshot.build != build:
-                if self._snapshot is not None:
-                    self.catalog.reopen()  # the file may have been replaced
                 counts: dict[str, Counter] = defaultdict(Counter)
                 for person_id, role, n in queries.role_counts(self.catalog):
                     counts[person_id][role] += n

@@ -7,6 +7,7 @@ number in one transaction, so readers see either the old catalog or the new one,
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -30,7 +31,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from .generations import CatalogUnavailable, unavailable_message
 from .records import (
@@ -148,6 +149,32 @@ def _raise_unavailable(context) -> None:
     raise CatalogUnavailable(unavailable_message(url, error)) from error
 
 
+def _drop_connections_to_replaced_file(engine: Engine, path: Path) -> None:
+    """A pooled SQLite connection keeps reading the file it opened, even once that file is
+    deleted or replaced (index/ removed and rebuilt): its state never changes again and readers
+    would serve the old catalog forever. Each connection remembers which file (device, inode) it
+    opened; one taken from the pool when another file is at the path is discarded and a new one
+    opened (SQLAlchemy's pessimistic disconnect handling). While a connection holds the old file
+    open, the old inode cannot be given to a new file, so the comparison cannot be fooled."""
+
+    def identity() -> tuple[int, int] | None:
+        try:
+            found = os.stat(path)
+        except OSError:
+            return None
+        return found.st_dev, found.st_ino
+
+    def opened(_dbapi_connection, record) -> None:
+        record.info["file"] = identity()
+
+    def checked_out(_dbapi_connection, record, _proxy) -> None:
+        if record.info.get("file") != identity():
+            raise DisconnectionError("the catalog file was replaced")
+
+    event.listen(engine, "connect", opened)
+    event.listen(engine, "checkout", checked_out)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")  # readers keep reading while a build writes
@@ -168,6 +195,8 @@ class Catalog:
         event.listen(self.engine, "handle_error", _raise_unavailable)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            if url.startswith("sqlite:///"):
+                _drop_connections_to_replaced_file(self.engine, Path(url.removeprefix("sqlite:///")))
 
     def create(self) -> None:
         metadata.create_all(self.engine)
@@ -175,11 +204,6 @@ class Catalog:
     def dispose(self) -> None:
         self.engine.dispose()
 
-    def reopen(self) -> None:
-        """Drop pooled connections, for readers when the build changes: a pooled SQLite
-        connection keeps reading a catalog file that was deleted or replaced (index/ removed and
-        rebuilt), whose state never changes again."""
-        self.engine.dispose()
 
     # -- writing (one transaction per build) -------------------------------------------------
 

@@ -289,8 +289,6 @@ class SearchService:
         if written_by is not None and written_by != build.build_id:
             # the folder is not the one the catalog names (deleted and being rebuilt)
             raise SearchUnavailable("the index is being rebuilt: try again in a moment")
-        if self._catalog is not None:
-            self._catalog.reopen()  # the catalog file may have been replaced too
         saved = generations.load_authorities(path)
         if saved is None:  # a generation built before its authorities were saved with it
             catalog = self._open_catalog()

@@ -21,6 +21,7 @@ from support import make_archive
 from archive import citations, generations
 from archive.browse import Browser
 from archive.build import rebuild
+from archive.catalog import Catalog
 from archive.search import SearchRequest, SearchService, SearchUnavailable
 from web import create_app
 from web.pages import CITE_STYLES
@@ -183,3 +184,18 @@ def test_a_generation_folder_of_another_build_is_not_served(tmp_path, written_by
             assert service.search(SearchRequest(q="Stalin")).hits
         finally:
             service.close()
+
+
+def test_pooled_catalog_connections_follow_a_replaced_file(tmp_path):
+    config = make_archive(tmp_path, COLLECTION)
+    assert rebuild(config).status == "built"
+    reader = Catalog(config.database_url)
+    try:
+        first = generations.current_state(reader)
+        assert reader.get(DOC).title.startswith("Stalin to Mao")
+        rebuilt = rebuild_from_scratch(config)
+        assert generations.current_state(reader) == rebuilt != first
+        assert reader.get(DOC).title.startswith("Rebuilt Stalin to Mao")
+        assert reader.get(GONE) is None
+    finally:
+        reader.dispose()
