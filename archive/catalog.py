@@ -204,7 +204,6 @@ class Catalog:
     def dispose(self) -> None:
         self.engine.dispose()
 
-
     # -- writing (one transaction per build) -------------------------------------------------
 
     def apply(self, *, changed: Iterable[Record], removed: Iterable[str],

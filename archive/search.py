@@ -242,8 +242,8 @@ class _Generation:
 class SearchService:
     """Searches the current index generation; safe to share between threads.
 
-    Raises SearchUnavailable when nothing has been built yet, archive.generations.
-    CatalogUnavailable when the catalog database cannot be read.
+    Raises SearchUnavailable when nothing has been built yet, and CatalogUnavailable (from
+    archive.generations) when the catalog database cannot be read.
     """
 
     def __init__(self, config: Config, *, cache_size: int = 256, refresh_seconds: float = 1.0):
