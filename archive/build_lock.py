@@ -104,8 +104,13 @@ def _take_over(path: Path, fd: int) -> None:
     deadline = time.monotonic() + TAKEOVER_SECONDS
     while True:
         holding = _holders(path)
-        orphans = (workers & holding) if holding is not None else {p for p in workers if _alive(p)}
-        orphans.discard(os.getpid())
+        if holding is None:
+            # Who holds the file cannot be seen (no /proc), so nothing is killed on a pid alone
+            # (it may name another process by now); the workers end themselves (parent watch).
+            orphans, strangers = set(), sorted(pid for pid in workers if _alive(pid))
+        else:
+            orphans = workers & holding - {os.getpid()}
+            strangers = sorted(holding - workers - {os.getpid()})
         for pid in orphans:
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -113,8 +118,7 @@ def _take_over(path: Path, fd: int) -> None:
                 pass
         if _try_lock(fd):
             return
-        strangers = sorted((holding or set()) - workers - {os.getpid()})
-        if time.monotonic() > deadline or (strangers and not orphans):
+        if time.monotonic() > deadline or (holding is not None and strangers and not orphans):
             who = ", ".join(map(str, strangers)) or "unknown processes"
             raise BuildLocked(
                 f"the build named in the lock {path} ({holder_line}) is no longer running, but "

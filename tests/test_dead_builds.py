@@ -240,3 +240,20 @@ def test_a_worker_without_prctl_ends_when_its_build_dies(config):
     finally:
         if running(worker):
             os.kill(worker, signal.SIGKILL)
+
+
+def test_without_proc_a_named_pid_alone_is_never_killed(config, monkeypatch):
+    """Where the holders of a file cannot be seen, a pid named in the lock may belong to another
+    process by now: the build waits for the workers to end themselves, then names them."""
+    from archive import build_lock
+
+    monkeypatch.setattr(build_lock, "_holders", lambda path: None)
+    monkeypatch.setattr(build_lock, "TAKEOVER_SECONDS", 0.5)
+    archive = config()
+    orphan = leave_orphan(archive, named=True)
+    try:
+        with pytest.raises(BuildLocked, match=rf"process\(es\) {orphan} still hold the lock"):
+            rebuild(archive)
+        assert running(orphan)
+    finally:
+        os.kill(orphan, signal.SIGKILL)
