@@ -1,8 +1,10 @@
 """The read model of the web reader: what each page shows, as plain dataclasses.
 
 Plain Python over the catalog (no Flask, no SQLAlchemy here). Data that every page needs (names,
-archives, sets, home statistics, the archive tree) is cached per catalog generation, so a rebuilt
-archive is picked up by the next request without a restart. Unknown ids raise NotFound.
+archives, sets, home statistics, the archive tree) is cached per build (its build id, see
+archive.generations), so a rebuilt archive is picked up by the next request without a restart,
+even one rebuilt from scratch. Unknown ids raise NotFound; a catalog that cannot be read raises
+archive.generations.CatalogUnavailable.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import markdown
 import nh3
 
 from . import catalog as queries
+from . import generations
 from .archives import ArchiveAuthority
 from .catalog import Catalog
 from .records import ROLES, DocumentSet, Person, Record
@@ -142,7 +145,7 @@ class SetView:
 
 @dataclass
 class _Snapshot:
-    generation: int
+    build: generations.BuildState
     people: dict[str, Person]
     archives: ArchiveAuthority
     sets: list[DocumentSet]
@@ -171,21 +174,25 @@ class Browser:
 
     # -- per-generation data ----------------------------------------------------------------
 
+    def build(self) -> generations.BuildState:
+        """The build the catalog names now (what every cache of its data is keyed by)."""
+        return generations.current_state(self.catalog)
+
     def generation(self) -> int:
-        return int(self.catalog.state().get("generation", 0))
+        return self.build().generation
 
     def _data(self) -> _Snapshot:
-        generation = self.generation()
+        build = self.build()
         snapshot = self._snapshot
-        if snapshot is not None and snapshot.generation == generation:
+        if snapshot is not None and snapshot.build == build:
             return snapshot
         with self._lock:
-            if self._snapshot is None or self._snapshot.generation != generation:
+            if self._snapshot is None or self._snapshot.build != build:
                 counts: dict[str, Counter] = defaultdict(Counter)
                 for person_id, role, n in queries.role_counts(self.catalog):
                     counts[person_id][role] += n
                 self._snapshot = _Snapshot(
-                    generation=generation,
+                    build=build,
                     people={p.id: p for p in self.catalog.people()},
                     archives=ArchiveAuthority(self.catalog.archives()),
                     sets=self.catalog.sets(),
@@ -233,7 +240,7 @@ class Browser:
             months=months,
             top_correspondents=top[:TOP_CORRESPONDENTS],
             sets=list(data.sets),
-            generation=data.generation,
+            generation=data.build.generation,
         )
 
     def document(self, doc_id: str) -> DocumentView:

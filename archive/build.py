@@ -7,24 +7,24 @@ leaves them untouched, and the next build clears what it left behind.
 
 from __future__ import annotations
 
-import fcntl
 import gc
 import hashlib
 import json
 import os
 import shutil
 import time
+import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 from . import lemmas
+from .build_lock import BuildError, BuildLock, BuildLocked  # noqa: F401 - raised by rebuild
 from .catalog import Catalog
 from .documents import KnownFile, load_collection
 from .files import read_regular
-from .generations import index_path, save_authorities
+from .generations import BuildState, index_path, save_authorities, save_build, state_of
 from .records import Problem, Record
 from .settings import Config
 
@@ -34,18 +34,11 @@ INDEX_FORMAT = "4"  # bump when the index schema or analysis changes: forces a f
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
-class BuildError(RuntimeError):
-    """A build that cannot run or finish; the message is one sentence for the user."""
-
-
-class BuildLocked(BuildError):
-    """Another build holds the lock."""
-
-
 @dataclass
 class BuildReport:
     status: str  # built | up-to-date | invalid
     generation: int = 0
+    build_id: str = ""  # of the build now current (archive.generations.BuildState)
     documents: int = 0
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -54,37 +47,6 @@ class BuildReport:
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)  # never block a build
-
-
-class BuildLock:
-    """An exclusive lock on `index/build.lock`; the kernel releases it if the holder dies."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._fd: int | None = None
-
-    def __enter__(self) -> BuildLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "unknown"
-            os.close(fd)
-            raise BuildLocked(
-                f"another build is running ({holder}); it holds the lock {self.path}"
-            ) from None
-        # A lock file left by a killed build is not locked, so we get here: it is stale; reuse it.
-        os.ftruncate(fd, 0)
-        os.write(fd, f"pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC".encode())
-        self._fd = fd
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
 
 
 def authority_hash(config: Config) -> str:
@@ -102,7 +64,8 @@ def rebuild(config: Config, *, allow_invalid: bool = False, progress: Progress |
             full: bool = False) -> BuildReport:
     """Bring catalog and index up to date with the documents folder.
 
-    Raises BuildLocked when another build runs. Returns status "invalid" (and changes nothing)
+    Raises BuildLocked when another build runs, CatalogUnavailable (changing nothing) when the
+    catalog database cannot be reached or read. Returns status "invalid" (and changes nothing)
     when a document is invalid and `allow_invalid` is false.
     """
     started = time.monotonic()
@@ -122,8 +85,8 @@ def rebuild(config: Config, *, allow_invalid: bool = False, progress: Progress |
 
 def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Progress,
              full: bool) -> BuildReport:
-    state = catalog.state()
-    generation = int(state.get("generation", 0))
+    state = catalog.state()  # raises CatalogUnavailable: an unreadable catalog is not an empty one
+    generation = state_of(state).generation
     _clear_leftovers(config, generation)
     authorities = authority_hash(config)
     current = index_path(config, generation)
@@ -136,7 +99,8 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
         collection = load_collection(config, cache=cache, known=unchanged)
     if collection.problems and (not allow_invalid or collection.people is None
                                 or collection.archives is None):
-        return BuildReport("invalid", generation, problems=collection.problems,
+        return BuildReport("invalid", generation, state_of(state).build_id,
+                           problems=collection.problems,
                            skipped=collection.skipped)
     records = collection.records
     changed = [r for r in records.values() if known.get(r.path, (None,))[0] != r.sha256]
@@ -147,8 +111,8 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
     else:
         updated = sorted(r.id for r in changed if r.id in known_ids)
         added = sorted(r.id for r in changed if r.id not in known_ids)
-    report = BuildReport("up-to-date", generation, len(records), added, updated, removed,
-                         collection.problems, collection.skipped,
+    report = BuildReport("up-to-date", generation, state_of(state).build_id, len(records), added,
+                         updated, removed, collection.problems, collection.skipped,
                          warnings=collection.warnings)
     file_stats = _file_stats(collection, started_ns)
     sets_unchanged = state.get("sets_hash") == _sets_hash(collection.sets)
@@ -160,6 +124,7 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
     from . import whoosh_backend  # here: a build with nothing to do never loads the engine
 
     new_generation = generation + 1
+    built = BuildState(new_generation, uuid.uuid4().hex)  # never repeats, unlike the number
     target = index_path(config, new_generation)
     scratch = target.with_name(f"tmp-{new_generation:06d}-{os.getpid()}")
     if full:
@@ -178,6 +143,7 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
                      collection.terms,
                      cited_archives=[name for name in cited if name not in collection.archives])
     lemmas.save(scratch)  # kept from the copied generation when it is current
+    save_build(scratch, built)
     os.rename(scratch, target)
     progress("catalog", 0, 0)
     catalog.apply(
@@ -188,6 +154,7 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
         set_list=collection.sets,
         state={
             "generation": str(new_generation),
+            "build_id": built.build_id,
             "authority_hash": authorities,
             "sets_hash": _sets_hash(collection.sets),
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -199,6 +166,7 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
     _clear_old_generations(config, new_generation)
     report.status = "built"
     report.generation = new_generation
+    report.build_id = built.build_id
     return report
 
 

@@ -7,6 +7,7 @@ number in one transaction, so readers see either the old catalog or the new one,
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -32,8 +33,9 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, NoSuchModuleError
 
+from .generations import CatalogUnavailable, unavailable_message
 from .records import (
     Archive,
     ArchiveRef,
@@ -128,6 +130,55 @@ files = Table(
 _CHILD_TABLES = (roles, references, subjects)
 
 
+def _missing_table(error: BaseException) -> bool:
+    """The database's "no such table" (SQLite) / undefined_table (PostgreSQL, SQLSTATE 42P01):
+    the one error that means a catalog not created yet."""
+    return getattr(error, "sqlstate", None) == "42P01" or str(error).startswith("no such table")
+
+
+def _raise_unavailable(context) -> None:
+    """SQLAlchemy's handle_error hook: a database that cannot be reached or read becomes
+    CatalogUnavailable (one sentence, no traceback for the user); errors in a readable
+    database (a missing table, a constraint) pass through unchanged."""
+    error = context.original_exception
+    dbapi = getattr(context.dialect, "loaded_dbapi", None) if context.dialect else None
+    kinds = tuple(getattr(dbapi, name) for name in ("OperationalError", "DatabaseError",
+                                                     "InterfaceError") if hasattr(dbapi, name))
+    passing = tuple(getattr(dbapi, name) for name in ("IntegrityError", "ProgrammingError",
+                                                       "DataError") if hasattr(dbapi, name))
+    if not kinds or not isinstance(error, kinds) or isinstance(error, passing) \
+            or _missing_table(error):
+        return
+    url = context.engine.url.render_as_string(hide_password=True) if context.engine else "?"
+    raise CatalogUnavailable(unavailable_message(url, error)) from error
+
+
+def _drop_connections_to_replaced_file(engine: Engine, path: Path) -> None:
+    """A pooled SQLite connection keeps reading the file it opened, even once that file is
+    deleted or replaced (index/ removed and rebuilt): its state never changes again and readers
+    would serve the old catalog forever. Each connection remembers which file (device, inode) it
+    opened; one taken from the pool when another file is at the path is discarded and a new one
+    opened (SQLAlchemy's pessimistic disconnect handling). While a connection holds the old file
+    open, the old inode cannot be given to a new file, so the comparison cannot be fooled."""
+
+    def identity() -> tuple[int, int] | None:
+        try:
+            found = os.stat(path)
+        except OSError:
+            return None
+        return found.st_dev, found.st_ino
+
+    def opened(_dbapi_connection, record) -> None:
+        record.info["file"] = identity()
+
+    def checked_out(_dbapi_connection, record, _proxy) -> None:
+        if record.info.get("file") != identity():
+            raise DisconnectionError("the catalog file was replaced")
+
+    event.listen(engine, "connect", opened)
+    event.listen(engine, "checkout", checked_out)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")  # readers keep reading while a build writes
@@ -155,13 +206,19 @@ def _engine(url: str) -> Engine:
 
 
 class Catalog:
+    """The catalog at a SQLAlchemy URL. Every method raises CatalogUnavailable when the database
+    cannot be reached or read."""
+
     def __init__(self, url: str):
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.url = url
         self.engine: Engine = _engine(url)
+        event.listen(self.engine, "handle_error", _raise_unavailable)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            if url.startswith("sqlite:///"):
+                _drop_connections_to_replaced_file(self.engine, Path(url.removeprefix("sqlite:///")))
 
     def create(self) -> None:
         metadata.create_all(self.engine)
@@ -250,11 +307,17 @@ class Catalog:
     # -- reading ------------------------------------------------------------------------------
 
     def state(self) -> dict[str, str]:
+        """The key/value state of the last build ({} when no build has created the catalog yet).
+
+        Raises CatalogUnavailable for any other database error.
+        """
         try:
             with self.engine.connect() as conn:
                 return dict(conn.execute(select(meta.c.key, meta.c.value)).all())
-        except Exception:  # noqa: BLE001 - a missing or empty catalog has no state
-            return {}
+        except DBAPIError as error:
+            if _missing_table(error.orig):
+                return {}
+            raise
 
     def file_hashes(self) -> dict[str, tuple[str, str]]:
         """path -> (sha256, id) of every catalogued document."""

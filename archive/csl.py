@@ -23,7 +23,9 @@ or Zotero given the downloaded CSL-JSON prints the same strings (the tests check
 Building a style engine costs about a second (Chicago's style is 6,000 lines), so engines are
 built on first use and kept; one V8 context serves the process, behind a lock. `close()` frees it;
 it is also called at exit, because mini-racer's own destructor, left to interpreter teardown, can
-wait forever on a future (about one `archive cite` in four hung at exit).
+wait forever on a future (about one `archive cite` in four hung at exit). Each render registers
+its item alone, under an id used once, so what it prints never depends on a document of the same
+id rendered before.
 """
 
 from __future__ import annotations

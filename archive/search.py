@@ -3,9 +3,10 @@
 `SearchService.search(SearchRequest)` parses the query (archive.query), asks the index for the
 matching document numbers (archive.whoosh_backend, the only module that knows Whoosh), then filters
 dates and facets and counts facets over numpy columns (archive.facets), sorts, and highlights only
-the page shown (archive.snippets). One opened index per generation is shared by all threads; the
-current generation is checked at most once a second, and results are cached per (generation,
-request).
+the page shown (archive.snippets). One opened index per build is shared by all threads; the
+current build is checked at most once a second, and results are cached per (build, request):
+keyed by the build id, never by the generation number alone, which starts again at 1 when the
+index is deleted and rebuilt.
 """
 
 from __future__ import annotations
@@ -249,7 +250,7 @@ class SearchResult:
 
 @dataclass
 class _Generation:
-    number: int
+    build: generations.BuildState
     index: object  # whoosh_backend.Index
     people: PeopleAuthority
     archives: dict[str, str]  # normalised archive name -> id
@@ -261,11 +262,16 @@ class _Generation:
         return query.parse(q, self.people, self.archives,
                            Expander(self.places, self.terms, self.lemmas))
 
+    @property
+    def number(self) -> int:
+        return self.build.generation
+
 
 class SearchService:
     """Searches the current index generation; safe to share between threads.
 
-    Raises SearchUnavailable when nothing has been built yet.
+    Raises SearchUnavailable when nothing has been built yet, and CatalogUnavailable (from
+    archive.generations) when the catalog database cannot be read.
     """
 
     def __init__(self, config: Config, *, cache_size: int = 256, refresh_seconds: float = 1.0):
@@ -292,21 +298,25 @@ class SearchService:
         with self._lock:
             if self._current is not None and now - self._checked < self._refresh:
                 return self._current
-            number = generations.sqlite_generation(self.config.database_url)
-            if number is None:
-                number = generations.current_generation(self._open_catalog())
+            build = generations.sqlite_state(self.config.database_url)
+            if build is None:
+                build = generations.current_state(self._open_catalog())
+            if self._current is None or self._current.build != build:
+                self._swap(build, now)
             self._checked = now
-            if self._current is None or self._current.number != number:
-                self._swap(number, now)
             self._close_retired(now)
             return self._current
 
-    def _swap(self, number: int, now: float) -> None:
+    def _swap(self, build: generations.BuildState, now: float) -> None:
         from .whoosh_backend import Index  # the one place the engine is chosen
 
-        path = generations.index_path(self.config, number)
-        if number == 0 or not path.is_dir():
+        path = generations.index_path(self.config, build.generation)
+        if build.generation == 0 or not path.is_dir():
             raise SearchUnavailable("no index yet: run `archive build` first")
+        written_by = generations.load_build_id(path)
+        if written_by is not None and written_by != build.build_id:
+            # the folder is not the one the catalog names (deleted and being rebuilt)
+            raise SearchUnavailable("the index is being rebuilt: try again in a moment")
         saved = generations.load_authorities(path)
         if saved is None:  # a generation built before its authorities were saved with it
             catalog = self._open_catalog()
@@ -316,7 +326,7 @@ class SearchService:
         for cited in generations.load_cited_archives(path):  # archives not in the authority
             archives.setdefault(normalize_name(cited), cited)
         places, terms = generations.load_vocabularies(path)
-        generation = _Generation(number, Index(path), people, archives, places, terms,
+        generation = _Generation(build, Index(path), people, archives, places, terms,
                                  lemmas.load(path))
         if self._current is not None:
             # requests in flight may still read the old one: close it a little later
@@ -361,7 +371,7 @@ class SearchService:
         request.validate()
         request = request.normalized()
         state = self._state()
-        key = (state.number, request)
+        key = (state.build, request)
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)

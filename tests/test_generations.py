@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +26,8 @@ COLLECTION = Path(__file__).parent / "data" / "collection"
 def test_generation_and_authorities_equal_what_the_catalog_holds(archive_config):  # noqa: F811
     config = archive_config
     sqlite = config.database_url.startswith("sqlite")
-    assert generations.sqlite_generation(config.database_url) == (0 if sqlite else None)
+    assert generations.sqlite_state(config.database_url) == (generations.BuildState() if sqlite
+                                                             else None)
     assert rebuild(config).status == "built"
     (config.documents_dir / "valid-telegram.md").write_text(
         (config.documents_dir / "valid-telegram.md").read_text(encoding="utf-8") + "\nMore.\n",
@@ -33,10 +35,12 @@ def test_generation_and_authorities_equal_what_the_catalog_holds(archive_config)
     assert rebuild(config).status == "built"  # an incremental build writes them too
     catalog = Catalog(config.database_url)
     try:
-        number = generations.current_generation(catalog)
-        assert number == 2
-        fast = generations.sqlite_generation(config.database_url)
-        assert fast == (number if sqlite else None)
+        build = generations.current_state(catalog)
+        number = build.generation
+        assert number == 2 and re.fullmatch("[0-9a-f]{32}", build.build_id)
+        assert generations.load_build_id(generations.index_path(config, number)) == build.build_id
+        fast = generations.sqlite_state(config.database_url)
+        assert fast == (build if sqlite else None)
         people, archives = generations.load_authorities(generations.index_path(config, number))
         assert people == catalog.people() and archives == catalog.archives()
     finally:
@@ -54,20 +58,20 @@ def test_state_table_name_is_the_catalogs():
 
 
 def test_missing_catalog_means_nothing_built(tmp_path):
-    assert generations.sqlite_generation(f"sqlite:///{tmp_path}/none.sqlite3") == 0
+    assert generations.sqlite_state(f"sqlite:///{tmp_path}/none.sqlite3") == generations.BuildState()
     assert not (tmp_path / "none.sqlite3").exists()
 
 
 def test_urls_the_fast_path_does_not_parse_go_to_the_catalog(tmp_path):
     for url in (f"sqlite:///{tmp_path}/c.sqlite3?timeout=20", f"sqlite:///{tmp_path}/a%20b.sqlite3",
                 "sqlite://", "postgresql+psycopg://u:p@127.0.0.1/db"):
-        assert generations.sqlite_generation(url) is None, url
+        assert generations.sqlite_state(url) is None, url
 
 
 def test_a_generation_without_saved_authorities_is_searched_with_the_catalogs(tmp_path):
     config = make_archive(tmp_path, COLLECTION)
     assert rebuild(config).status == "built"
-    path = generations.index_path(config, generations.sqlite_generation(config.database_url))
+    path = generations.index_path(config, generations.sqlite_state(config.database_url).generation)
     saved = json.loads((path / generations.AUTHORITIES_FILE).read_text(encoding="utf-8"))
     assert {p["id"] for p in saved["people"]} >= {"stalin", "vyshinsky"}
     (path / generations.AUTHORITIES_FILE).unlink()  # as a generation built before they were saved

@@ -17,6 +17,8 @@ from werkzeug.routing import BaseConverter
 from archive.browse import Browser
 from archive.settings import Config, load_config
 
+from .caches import BoundedCache
+
 
 class SlugConverter(BaseConverter):
     """A document, person or set id: never a dot or a slash, so never a path."""
@@ -55,11 +57,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 class Services:
     """The archive's services for one app: the browse model now, the search service on first use
-    (both refresh themselves when a build commits a new generation)."""
+    (both refresh themselves when a build commits a new generation), and the app's caches."""
 
     def __init__(self, config: Config):
         self.config = config
         self.browser = Browser(config)
+        self.citations = BoundedCache(4096)  # formatted citations by (build, document id)
         self._search = None
         self._lock = threading.Lock()
 

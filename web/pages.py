@@ -4,8 +4,6 @@ calls as JSON."""
 from __future__ import annotations
 
 import logging
-import threading
-from collections import OrderedDict
 from functools import lru_cache
 from urllib.parse import quote_plus
 
@@ -21,29 +19,6 @@ from .searching import export_links, run_search, search_error_page, search_page
 log = logging.getLogger(__name__)
 
 
-class _BoundedCache:
-    """The last `size` values by key. The citation engine renders one string at a time (~10 ms
-    each, five styles a page), so concurrent readers of a document would otherwise queue."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._values: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key, build):
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
-        value = build()
-        with self._lock:
-            self._values[key] = value
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
-        return value
-
-
-_CITES = _BoundedCache(4096)  # keyed by (catalog generation, document id, base URL)
 bp = Blueprint("pages", __name__)
 
 CITE_STYLES = (  # (format key, label, style, form)
@@ -85,7 +60,9 @@ def document(doc_id: str):
     people, archives = browser.people_map(), browser.archive_authority()
     base_url = public_config().base_url
     record = view.record
-    cites = _CITES.get((browser.generation(), doc_id, base_url), lambda: [
+    # per app, keyed by the build id (a rebuild from scratch starts the generations at 1 again)
+    # and the address citations carry (the request's own when ARCHIVE_BASE_URL is unset)
+    cites = services().citations.get((browser.build(), doc_id, base_url), lambda: [
         (key, label, Markup(citations.format_citation(record, people, archives, base_url, style, form,
                                                       output="html")))
         for key, label, style, form in CITE_STYLES])

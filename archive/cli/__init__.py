@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from .. import __version__
+from ..generations import CatalogUnavailable
 from ..settings import SETTINGS, SettingError, load_config
 from . import cite, documents, export, help, search, serve
 from .common import UserError, quiet_broken_pipe
@@ -37,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         return error.status
     except SettingError as error:  # found when first used (the database URL's scheme)
         print(f"archive: {error}", file=sys.stderr)
+        return 2
+    except CatalogUnavailable as error:  # from any command that reads the catalog
+        print(f"archive: {error}; nothing was changed", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `archive show ... | head`: the reader has seen enough
         quiet_broken_pipe()

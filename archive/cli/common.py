@@ -51,18 +51,19 @@ def find_record(catalog, typed: str):
 def build_if_missing(config: Config) -> None:
     """Build the catalog and index when nothing has been built yet, as `serve` does: with the
     progress bar, leaving out (and listing) invalid documents. Raises UserError when it cannot."""
-    from ..generations import index_path, sqlite_generation
+    from ..generations import index_path, sqlite_state
 
-    generation = sqlite_generation(config.database_url)  # SQLite: without importing SQLAlchemy
-    if generation is None:
+    state = sqlite_state(config.database_url)  # SQLite: without importing SQLAlchemy
+    if state is None:
         from ..catalog import Catalog
-        from ..generations import current_generation
+        from ..generations import current_state
 
         catalog = Catalog(config.database_url)
         try:
-            generation = current_generation(catalog)
+            state = current_state(catalog)
         finally:
             catalog.dispose()
+    generation = state.generation
     if generation and index_path(config, generation).is_dir():
         return
     from ..build import BuildLocked, rebuild
