@@ -104,6 +104,18 @@ def test_the_longest_allowed_words_answer_normally(service):
         assert (result.total, result.hits, result.suggestions) == (0, [], [])
 
 
+@pytest.mark.parametrize(("q", "suggestions"), [
+    ("garison", ["garrison"]),
+    ("karrison", []),  # the first letter is kept: only words starting with k are compared
+    ("Ztalin", ["Stalin"]),  # names: the whole name authority
+    (" ".join(f"zq{c}xv" for c in "abcdefgh") + " garison", []),  # only the first 8 rare words
+    (" ".join(f"zq{c}xv" for c in "abcdefg") + " garison",
+     [" ".join(f"zq{c}xv" for c in "abcdefg") + " garrison"]),
+])
+def test_did_you_mean_is_bounded(service, q, suggestions):
+    assert service.search(SearchRequest(q=q)).suggestions == suggestions
+
+
 # -- expansions ------------------------------------------------------------------------------
 
 def test_prefix_expansions_are_capped(service):
