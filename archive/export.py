@@ -334,3 +334,16 @@ def search_results(service, catalog: Catalog, request, config: Config) -> Export
     return ExportSet(f"search results for {described}",
                      lambda: catalog.records(service.iter_ids(request)),
                      f"{config.base_url}/search" + (f"?{query}" if query else ""))
+
+
+def selection(catalog: Catalog, ids: list[str], config: Config) -> ExportSet:
+    """The documents `ids` name, in date order (a reader's selection); selection.UnknownIds
+    naming every id the catalog does not hold, before anything is streamed."""
+    from urllib.parse import quote
+
+    from .selection import in_date_order
+
+    ordered = [row["id"] for row in in_date_order(catalog, ids)]
+    return ExportSet(f"a selection of {len(ordered)} document(s)",
+                     lambda: catalog.records(ordered),
+                     f"{config.base_url}/selection?ids={quote(','.join(ordered), safe=',')}")

@@ -98,6 +98,7 @@ def test_no_command_modifies_the_sources(tmp_path, monkeypatch, capsys):
             "zip", "csv", "jsonl", "bibtex", "ris", "csl-json")],
         (["export", "Stalin", "--format", "csv", "--bom", "-o", str(out / "stalin.csv")], 0),
         (["export", "--set", "may-1950", "--format", "zip", "-o", str(out / "set.zip")], 0),
+        (["export", "--ids", DOC, "--format", "ris", "-o", str(out / "ids.ris")], 0),
     ]
     for argv, status in commands:
         assert (main(argv), argv) == (status, argv), capsys.readouterr()

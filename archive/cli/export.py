@@ -5,7 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .common import UserError, add_search_options, has_search_options, open_catalog, search_request
+from .common import (
+    UserError,
+    add_search_options,
+    has_search_options,
+    open_catalog,
+    search_request,
+    selected_ids,
+)
 
 EXPORT_FORMATS = ("zip", "csv", "jsonl", "bibtex", "ris", "csl-json")
 
@@ -17,6 +24,10 @@ def add_commands(commands) -> None:
         "`archive search`; see `archive help search`), a curated set, or the whole archive.")
     add_search_options(export, "search query (default: everything)")
     export.add_argument("--set", dest="set_id", metavar="ID", help="export a curated set instead")
+    export.add_argument("--ids", metavar="ID,ID,...",
+                        help="export exactly these documents (in date order) instead")
+    export.add_argument("--ids-from", type=Path, metavar="FILE",
+                        help="export the documents whose ids FILE lists (one a line, or commas)")
     export.add_argument("--format", "-f", required=True, choices=EXPORT_FORMATS)
     export.add_argument("--output", "-o", required=True, type=Path, metavar="FILE",
                         help="file to write ('-' for standard output)")
@@ -31,7 +42,10 @@ def cmd_export(args, config) -> int:
     service = None
     try:
         context = export.Context.load(config, catalog)
-        if args.set_id:
+        ids = selected_ids(args)
+        if ids is not None:
+            chosen = _selection(catalog, ids, config)
+        elif args.set_id:
             try:
                 chosen = export.curated_set(catalog, args.set_id, config)
             except KeyError:
@@ -64,6 +78,16 @@ def cmd_export(args, config) -> int:
     print(f"exported {count[0]} document(s), {chosen.description}, as {args.format} to {target}",
           file=sys.stderr)
     return 0
+
+
+def _selection(catalog, ids: list[str], config):
+    from .. import export
+    from ..selection import UnknownIds
+
+    try:
+        return export.selection(catalog, ids, config)
+    except UnknownIds as error:
+        raise UserError(f"{error} (nothing was written)") from None
 
 
 def _search(args, config):
