@@ -71,6 +71,20 @@ function archiveRender(item, style, form, output) {
   var position = form === "short-note" ? CSL.POSITION_SUBSEQUENT : CSL.POSITION_FIRST;
   return engine.makeCitationCluster([{id: id, position: position}]);
 }
+function archiveBibliography(items, style, output) {
+  var key = style + "\u0000" + output;
+  if (!ARCHIVE.engines[key]) {
+    ARCHIVE.engines[key] = new CSL.Engine(archiveSys, ARCHIVE.styles[style], "en-US", true);
+    ARCHIVE.engines[key].setOutputFormat(output);
+  }
+  var engine = ARCHIVE.engines[key];
+  ARCHIVE.items = {};
+  var ids = items.map(function (item) { var id = String(item.id); ARCHIVE.items[id] = item; return id; });
+  engine.updateItems(ids);
+  return engine.makeBibliography()[1].map(function (entry) {
+    return entry.replace(/^\s*<div class="csl-entry">/, "").replace(/<\/div>\s*$/, "").trim();
+  });
+}
 """
 
 _lock = threading.Lock()
@@ -108,6 +122,21 @@ def for_rendering(item: dict) -> dict:
     language stays in the exported CSL-JSON, RIS, BibTeX and meta tags.
     """
     return {k: v for k, v in item.items() if k != "language"}
+
+
+def bibliography(items: list[dict], style: str, output: str = "text") -> list[str]:
+    """A bibliography of many CSL-JSON items in one pass of the engine, in the style's own order
+    (one item at a time costs ~35 ms; one pass ~1 ms an item). ValueError for an unknown style
+    or output."""
+    if style not in FORMS or "bibliography" not in FORMS[style]:
+        raise ValueError(f"unknown style {style!r}; expected one of {', '.join(FORMS)}")
+    if output not in OUTPUTS:
+        raise ValueError(f"unknown output {output!r}; expected one of {', '.join(OUTPUTS)}")
+    if not items:
+        return []
+    items = json.loads(json.dumps([for_rendering(item) for item in items]))
+    with _lock:
+        return list(_engine().call("archiveBibliography", items, style, output))
 
 
 def render(item: dict, style: str, form: str, output: str = "text") -> str:
