@@ -8,6 +8,7 @@ the sources are spooled to temporary files during the single pass over the recor
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import tempfile
@@ -288,7 +289,23 @@ def json_record(record: Record, context: Context) -> dict:
     data["archive_refs"] = [{**ref, "short": format_short(r)}
                             for ref, r in zip(data["archive_refs"], record.archive_refs, strict=True)]
     data["url"] = citations.document_url(record, context.base_url)
+    data["source"] = _source(record, context)
     return data
+
+
+def _source(record: Record, context: Context) -> str | None:
+    """The document's file as written, when it still is what was catalogued (`archive import`
+    writes it back byte for byte)."""
+    try:
+        raw = (context.documents_dir / record.path).read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(raw).hexdigest() != record.sha256:
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _names(context: Context) -> Callable[[list[str]], list[str]]:
