@@ -1,5 +1,5 @@
-"""The `archive` command: check, build, show, ref, search, cite, export, set, import, serve,
-help.
+"""The `archive` command: check, build, show, ref, search, cite, export, set, new, import,
+serve, help.
 
 One module per command group, each with `add_commands(commands)`; what they share lives in
 `common` (which imports none of them).
@@ -12,12 +12,12 @@ import sys
 
 from .. import __version__
 from ..settings import SETTINGS, load_config
-from . import cite, documents, export, help, importing, search, serve, sets
+from . import cite, documents, export, help, importing, new, search, serve, sets
 from .common import UserError, quiet_broken_pipe
 
 __all__ = ["UserError", "main"]
 
-COMMAND_GROUPS = (documents, search, cite, export, sets, importing, serve, help)
+COMMAND_GROUPS = (documents, search, cite, export, sets, new, importing, serve, help)
 
 
 def main(argv: list[str] | None = None) -> int:
