@@ -27,7 +27,7 @@ from .records import Record
 from .ref_formats import format_short
 from .settings import Config
 
-FORMATS = ("csv", "jsonl", "csl-json")
+FORMATS = ("csv", "jsonl", "csl-json", "ris")
 LIST_FIELDS = ("sender", "recipient", "via", "copies_to", "subjects", "archive_refs",
                "published_in", "source_copies", "replies_to")
 FIELD_ORDER = ("title", "type", "number", "date", "date_note", "sender", "signed_as", "recipient",
@@ -69,6 +69,8 @@ def detect_format(path: Path) -> str:
         return "jsonl"
     if suffix == ".json":
         return "csl-json"
+    if suffix == ".ris":
+        return "ris"
     raise ImportProblem(f"{path}: cannot tell the format from the name; give --format "
                        f"({', '.join(FORMATS)})")
 
@@ -86,6 +88,8 @@ def read_drafts(path: Path, fmt: str, warnings: list[str], people=None) -> Itera
         yield from _jsonl(path, text)
     elif fmt == "csl-json":
         yield from _csl_json(path, text, people)
+    elif fmt == "ris":
+        yield from _ris(path, text, people)
     else:
         raise ImportProblem(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
@@ -165,12 +169,64 @@ def _csl_json(path: Path, text: str, people=None) -> Iterator[Draft]:
         where = ", ".join(str(item[k]) for k in ("archive", "archive_location") if item.get(k))
         if where:
             values["archive_refs"] = [where]
+        else:  # a reference manager's record without an archive location: say so explicitly
+            values["archive_ref_status"] = "not-found"
         if item.get("URL"):
             values["source_url"] = item["URL"]
         if item.get("language"):
             values["language"] = item["language"]
         values = {k: v for k, v in values.items() if v not in (None, [], "")}
         yield _draft(origin, "", values, (item.get("abstract") or "").strip())
+
+
+_RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
+
+
+def _ris(path: Path, text: str, people=None) -> Iterator[Draft]:
+    """RIS as Zotero exports letters (TY PCOMM or LETTER): AU sender, A2 recipient, TI, DA/PY,
+    M3 the document type, DB the archive, AN its location, AB the summary, LA, UR."""
+    tags: dict[str, list[str]] = {}
+    start = 0
+    for line, raw in enumerate(text.splitlines(), 1):
+        match = _RIS_LINE.match(raw.rstrip())
+        if not match:
+            continue
+        tag, value = match.group(1), match.group(2).strip()
+        if tag == "TY":
+            tags, start = {}, line
+        if tag == "ER":
+            yield _ris_draft(f"{path}:{start}", tags, people)
+            tags = {}
+            continue
+        tags.setdefault(tag, []).append(value)
+
+
+def _ris_draft(origin: str, tags: dict[str, list[str]], people) -> Draft:
+    from .records import DOCUMENT_TYPES
+
+    def one(tag: str) -> str:
+        return (tags.get(tag) or [""])[0]
+
+    def name(text: str) -> str:
+        family, _, given = text.partition(",")
+        return _csl_name({"family": family.strip(), "given": given.strip()} if given
+                         else {"literal": text}, people)
+
+    kind = one("M3").lower().replace(" ", "-")
+    date = "-".join(p for p in one("DA").split("/") if p) or one("PY")
+    values = {"title": one("TI"), "type": kind if kind in DOCUMENT_TYPES else "letter",
+              "date": date, "sender": [name(a) for a in tags.get("AU", [])],
+              "recipient": [name(a) for a in tags.get("A2", [])]}
+    where = ", ".join(p for p in (one("DB"), one("AN")) if p)
+    if where:
+        values["archive_refs"] = [where]
+    else:  # a reference manager's record without an archive location: say so explicitly
+        values["archive_ref_status"] = "not-found"
+    for tag, key in (("LA", "language"), ("UR", "source_url")):
+        if one(tag):
+            values[key] = one(tag)
+    values = {k: v for k, v in values.items() if v not in ("", [])}
+    return _draft(origin, "", values, one("AB"))
 
 
 def _csl_date(issued) -> str | None:
@@ -218,7 +274,9 @@ def import_file(config: Config, path: Path, fmt: str | None = None, *,
                            + "; ".join(str(p) for p in problems))
     existing = load_collection(config).records if config.documents_dir.is_dir() else {}
     taken = set(existing)
-    seen = {_key(r): r.id for r in existing.values()}
+    seen: dict[tuple, list[tuple[frozenset, str]]] = {}
+    for record in existing.values():
+        _remember(seen, record)
     pending: list[tuple[Path, str]] = []
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
@@ -227,12 +285,12 @@ def import_file(config: Config, path: Path, fmt: str | None = None, *,
             if found:
                 outcome.problems += found
                 continue
-            key = _key(record)
-            if key in seen:
-                outcome.duplicates.append(f"{draft.origin}: duplicates {seen[key]} (same date, "
-                                          "sender, recipient and references): skipped")
+            twin = _duplicate_of(seen, record)
+            if twin is not None:
+                outcome.duplicates.append(f"{draft.origin}: duplicates {twin} (same date, "
+                                          "sender, recipient and reference): skipped")
                 continue
-            seen[key] = record.id
+            _remember(seen, record)
             taken.add(record.id)
             pending.append((config.documents_dir / record.path, draft.text))
             outcome.written.append(record.path)
@@ -277,6 +335,22 @@ def _free(name: str, taken: set[str]) -> str:
     return f"{name}-{number}"
 
 
-def _key(record: Record) -> tuple:
-    refs = tuple(sorted(f"{r.archive} {format_short(r)}" for r in record.archive_refs))
-    return (record.date.text, tuple(record.sender), tuple(record.recipient), refs)
+def _refs(record: Record) -> frozenset:
+    return frozenset(f"{r.archive} {format_short(r)}" for r in record.archive_refs)
+
+
+def _remember(seen: dict, record: Record) -> None:
+    key = (record.date.text, tuple(record.sender), tuple(record.recipient))
+    seen.setdefault(key, []).append((_refs(record), record.id))
+
+
+def _duplicate_of(seen: dict, record: Record) -> str | None:
+    """The id of a document with the same date, sender and recipient that shares a reference
+    with `record` (or, when neither has one, has none either); exports to RIS and CSL-JSON carry
+    only a document's first reference."""
+    refs = _refs(record)
+    key = (record.date.text, tuple(record.sender), tuple(record.recipient))
+    for other, doc_id in seen.get(key, []):
+        if refs & other or not (refs or other):
+            return doc_id
+    return None

@@ -114,3 +114,23 @@ def test_zotero_csl_json_letters(tmp_path, capsys, empty):
         "---\ntitle: Letter to Stalin\ntype: letter\ndate: '1950-03-09'\nsender:\n- Kim Il Sung\n"
         "recipient:\n- I. V. Stalin\narchive_refs:\n- APRF, f. 45, op. 1, d. 346, l. 10\n---\n\n"
         "## Summary\n\nAsks for arms.\n")
+
+
+@pytest.mark.parametrize("fmt", ["ris", "csl-json"])
+def test_zotero_formats_of_the_bundled_collection_import_as_valid_documents(
+        tmp_path, monkeypatch, capsys, empty, fmt):
+    bundled = tmp_path / "bundled"
+    shutil.copytree(ROOT / "documents", bundled / "documents")
+    monkeypatch.setenv("ARCHIVE_DOCUMENTS_DIR", str(bundled / "documents"))
+    monkeypatch.setenv("ARCHIVE_INDEX_DIR", str(bundled / "index"))
+    exported = tmp_path / ("all.ris" if fmt == "ris" else "all.json")
+    assert main(["export", "-f", fmt, "-o", str(exported)]) == 0
+    monkeypatch.setenv("ARCHIVE_DOCUMENTS_DIR", str(empty))
+    capsys.readouterr()
+    assert main(["import", str(exported), "--write"]) == 0
+    assert capsys.readouterr().err == "61 new document(s), 0 duplicate(s) skipped, 0 problem(s)\n"
+    assert len(sources(empty)) == 61
+    assert main(["check"]) == 0
+    capsys.readouterr()
+    assert main(["import", str(exported), "--write"]) == 0  # again: each one a duplicate
+    assert capsys.readouterr().err == "0 new document(s), 61 duplicate(s) skipped, 0 problem(s)\n"

@@ -1,4 +1,4 @@
-"""`archive import FILE`: records from CSV, CSL-JSON (Zotero) or this archive's JSONL."""
+"""`archive import FILE`: records from CSV, CSL-JSON or RIS (Zotero) or this archive's JSONL."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from .common import UserError, require_documents
 
 def add_commands(commands) -> None:
     command = commands.add_parser(
-        "import", help="turn a CSV, a Zotero CSL-JSON export or a JSONL export into documents",
+        "import", help="turn a CSV, a Zotero CSL-JSON or RIS export or a JSONL export into documents",
         description="Check every record of FILE as `archive check` would (names matched to the "
         "authority with suggestions, references parsed), skip duplicates of existing documents "
         "(same date, sender, recipient and references), and print what would be written. "
         "Nothing is written without --write, and nothing at all while a record has a problem. "
         "The CSV columns are listed in documents/README.md.")
     command.add_argument("file", type=Path, metavar="FILE")
-    command.add_argument("--format", choices=("csv", "jsonl", "csl-json"),
-                         help="default: from the file name (.csv, .jsonl, .json)")
+    command.add_argument("--format", choices=("csv", "jsonl", "csl-json", "ris"),
+                         help="default: from the file name (.csv, .jsonl, .json, .ris)")
     command.add_argument("--write", action="store_true", help="write the new documents")
     command.set_defaults(handler=cmd_import)
 
