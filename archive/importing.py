@@ -114,7 +114,7 @@ def _csv(path: Path, text: str, warnings: list[str]) -> Iterator[Draft]:
             values[column] = [p.strip() for p in cell.split(";") if p.strip()] \
                 if column in LIST_FIELDS else cell
         summary = (row.get("summary") or "").strip()
-        yield _draft(f"{path}:{line}", (row.get("id") or "").strip(), values, summary)
+        yield draft_from_fields(f"{path}:{line}", (row.get("id") or "").strip(), values, summary)
 
 
 def _jsonl(path: Path, text: str) -> Iterator[Draft]:
@@ -144,7 +144,7 @@ def _jsonl(path: Path, text: str) -> Iterator[Draft]:
             values["archive_refs"] = [r.get("cited") or r.get("short") if isinstance(r, dict)
                                       else r for r in values["archive_refs"]]
         body = data.get("body") or ""
-        yield _draft(origin, name, values, "", body=body)
+        yield draft_from_fields(origin, name, values, "", body=body)
 
 
 def _csl_json(path: Path, text: str, people=None) -> Iterator[Draft]:
@@ -176,7 +176,7 @@ def _csl_json(path: Path, text: str, people=None) -> Iterator[Draft]:
         if item.get("language"):
             values["language"] = item["language"]
         values = {k: v for k, v in values.items() if v not in (None, [], "")}
-        yield _draft(origin, "", values, (item.get("abstract") or "").strip())
+        yield draft_from_fields(origin, "", values, (item.get("abstract") or "").strip())
 
 
 _RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
@@ -226,7 +226,7 @@ def _ris_draft(origin: str, tags: dict[str, list[str]], people) -> Draft:
         if one(tag):
             values[key] = one(tag)
     values = {k: v for k, v in values.items() if v not in ("", [])}
-    return _draft(origin, "", values, one("AB"))
+    return draft_from_fields(origin, "", values, one("AB"))
 
 
 def _csl_date(issued) -> str | None:
@@ -251,7 +251,7 @@ def _csl_name(name: dict, people=None) -> str:
     return western
 
 
-def _draft(origin: str, name: str, values: dict, summary: str, body: str = "") -> Draft:
+def draft_from_fields(origin: str, name: str, values: dict, summary: str, body: str = "") -> Draft:
     ordered = {k: values[k] for k in FIELD_ORDER if k in values}
     front = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=100,
                            default_flow_style=False)
@@ -281,7 +281,7 @@ def import_file(config: Config, path: Path, fmt: str | None = None, *,
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         for draft in read_drafts(path, fmt, outcome.warnings, people):
-            record, found = _check(draft, folder, people, archives, config, taken)
+            record, found = check_draft(draft, folder, people, archives, config, taken)
             if found:
                 outcome.problems += found
                 continue
@@ -302,7 +302,7 @@ def import_file(config: Config, path: Path, fmt: str | None = None, *,
     return outcome
 
 
-def _check(draft: Draft, folder: Path, people, archives, config: Config,
+def check_draft(draft: Draft, folder: Path, people, archives, config: Config,
            taken: set[str]) -> tuple[Record | None, list[str]]:
     name = draft.name or _made_name(draft.fields, people)
     if ".." in name.split("/") or name.startswith("/") or "\\" in name:

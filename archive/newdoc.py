@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from .documents import load_authorities
-from .importing import Draft, _check, _draft
+from .importing import check_draft, draft_from_fields
 from .refs import RefError, parse_refs
 from .settings import Config
 
@@ -48,10 +48,10 @@ def write_new(config: Config, values: dict, summary: str = "", name: str = "") -
     """Write the document; NewDocumentError naming each problem (nothing written), or when the
     file exists."""
     people, archives = authorities(config)
-    draft = _draft("new", name, values, summary)
+    draft = draft_from_fields("new", name, values, summary)
     existing = {p.stem for p in config.documents_dir.glob("*.md")}
     with tempfile.TemporaryDirectory() as scratch:
-        record, problems = _check(draft, Path(scratch), people, archives, config, set())
+        record, problems = check_draft(draft, Path(scratch), people, archives, config, set())
     if problems:
         raise NewDocumentError("\n".join(p.removeprefix("new: ") for p in problems))
     target = config.documents_dir / record.path
@@ -65,4 +65,4 @@ def write_new(config: Config, values: dict, summary: str = "", name: str = "") -
     return target
 
 
-__all__ = ["Draft", "NewDocumentError", "check_name", "check_ref", "write_new"]
+__all__ = ["NewDocumentError", "check_name", "check_ref", "write_new"]
