@@ -15,6 +15,7 @@ from web_support import build_web_archive
 from archive import citations, csl, export
 from archive.selection import MAX_IDS
 from web import create_app
+from web.selection import WEB_MAX_IDS
 
 CONVERSATION = "1949-03-05-stalin-kim-conversation"
 NO_8600 = "1950-05-14-stalin-to-mao-no-8600"
@@ -94,10 +95,14 @@ def test_csv_for_excel_and_zip(client):
 def test_bad_selections_are_400s_that_name_the_problem(client):
     unknown = client.get("/selection/export?ids=nope-1,nope-2&format=csv")
     assert unknown.status_code == 400 and "no document with ids nope-1, nope-2" in unknown.text
-    too_many = ",".join(f"doc-{i}" for i in range(MAX_IDS + 1))
+    too_many = ",".join(f"doc-{i}" for i in range(WEB_MAX_IDS + 1))
     response = client.post("/selection", data={"ids": too_many})
     assert response.status_code == 400
-    assert f"a selection holds at most {MAX_IDS} documents, got {MAX_IDS + 1}" in response.text
+    assert (f"a selection here holds at most {WEB_MAX_IDS} documents, got {WEB_MAX_IDS + 1}; "
+            f"`archive export --ids-from FILE` takes up to {MAX_IDS}") in response.text
+    beyond = ",".join(f"doc-{i}" for i in range(MAX_IDS + 1))
+    assert f"a selection holds at most {MAX_IDS} documents" in \
+        client.post("/selection/export", data={"ids": beyond}).text
     assert client.get(f"/selection?ids={NO_8600}&style=harvard").status_code == 400
     assert client.post("/selection/add", data={"id": "nope"}).status_code == 400
     assert client.post("/selection/add", data={"id": NO_8600, "next": "https://evil.example/"}) \
