@@ -127,3 +127,20 @@ def test_pages_carry_the_buttons_and_the_nav_link(client):
     assert f'<form class="select-doc" method="post" action="/selection/add" data-doc="{NO_8600}">' in document
     assert '<a id="selection-link" href="/selection">Selection</a>' in document
     assert json.loads(client.get("/api/").data)  # the API is untouched by the selection
+
+
+def test_the_selection_has_a_json_twin(client):
+    body = client.get(f"/api/selection?ids={VOLUNTEERS},nope,{NO_8600}").get_json()
+    page = client.get(f"/selection?ids={VOLUNTEERS},nope,{NO_8600}").text
+    assert [d["id"] for d in body["documents"]] == listed(page) == [NO_8600, VOLUNTEERS]
+    assert body["documents"][0] == {
+        "id": NO_8600, "title": body["documents"][0]["title"], "type": "telegram",
+        "number": body["documents"][0]["number"], "date": "1950-05-14", "sender": ["I. V. Stalin"],
+        "recipient": ["Mao Zedong"],
+        "archive_refs": re.findall(r'<div class="doc-refs">([^<]+)</div>', page)[0].split("; "),
+        "url": f"/documents/{NO_8600}"}
+    assert (body["total"], body["missing"]) == (2, ["nope"])
+    assert body["links"] == {"html": f"/selection?ids={NO_8600},{VOLUNTEERS}",
+                             "export": f"/selection/export?ids={NO_8600},{VOLUNTEERS}"}
+    error = client.get("/api/selection?ids=" + ",".join(f"d-{i}" for i in range(WEB_MAX_IDS + 1)))
+    assert error.status_code == 400 and error.get_json()["ok"] is False

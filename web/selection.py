@@ -68,10 +68,7 @@ def show():
     ids = given if given is not None else _cookie_ids()
     mine = given is None or request.values.get("mine") == "1"  # the reader's own, not shared
     browser = services().browser
-    context = export.Context.load(browser.config, browser.catalog)
-    records = list(browser.catalog.records(_date_order(ids)))
-    found = {r.id for r in records}
-    missing = [i for i in ids if i not in found]
+    context, records, missing, rows = chosen_documents(ids)
     style = request.values.get("style", "").strip()
     if style and style not in STYLES:
         raise SearchError(f"style: expected one of {', '.join(STYLES)}, got {style!r}")
@@ -84,14 +81,7 @@ def show():
         items = [csl_json(r, context.people, context.archives, context.base_url) for r in records]
         bibliography = csl.bibliography(items, style, "html")
     joined = ",".join(r.id for r in records)
-    share = (url_for("selection.show", ids=joined) if len(joined) <= URL_IDS
-             else url_for("selection.show") + "#ids=" + quote(joined, safe=","))
-    rows = [{
-        "record": r,
-        "sender": [context.people[p].name if p in context.people else p for p in r.sender],
-        "recipient": [context.people[p].name if p in context.people else p for p in r.recipient],
-        "refs": [f"{ref.archive}, {format_short(ref)}".strip(", ") for ref in r.archive_refs],
-    } for r in records]
+    share = share_url(joined)
     return render_template(
         "selection.html", rows=rows, missing=missing, ids=joined, given=",".join(ids), mine=mine, share=share,
         base_url=browser.config.base_url.rstrip("/"), exports=EXPORT_FORMATS, styles=STYLES,
@@ -143,6 +133,34 @@ def _change(how) -> Response:
     response = redirect(target, 303)
     response.set_cookie(COOKIE, value, max_age=365 * 24 * 3600, samesite="Lax", httponly=False)
     return response
+
+
+def chosen_documents(ids: list[str]):
+    """(export context, records in date order, ids not in the archive, rows for display)."""
+    browser = services().browser
+    context = export.Context.load(browser.config, browser.catalog)
+    records = list(browser.catalog.records(_date_order(ids)))
+    found = {r.id for r in records}
+    missing = [i for i in ids if i not in found]
+    rows = [{
+        "record": r,
+        "sender": [context.people[p].name if p in context.people else p for p in r.sender],
+        "recipient": [context.people[p].name if p in context.people else p for p in r.recipient],
+        "refs": [f"{ref.archive}, {format_short(ref)}".strip(", ") for ref in r.archive_refs],
+    } for r in records]
+    return context, records, missing, rows
+
+
+def share_url(joined: str) -> str:
+    """The link that opens a selection: its ids in the query, or after # when too long."""
+    if len(joined) <= URL_IDS:
+        return url_for("selection.show", ids=joined)
+    return url_for("selection.show") + "#ids=" + quote(joined, safe=",")
+
+
+def given_ids() -> list[str]:
+    """The ids a request names ([] for none); SearchError for too many."""
+    return _given_ids() or []
 
 
 def _summaries(ids: list[str]) -> list[dict]:
