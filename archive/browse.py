@@ -23,6 +23,7 @@ from . import catalog as queries
 from . import generations
 from .archives import ArchiveAuthority
 from .catalog import Catalog
+from .people import PeopleAuthority
 from .records import ROLES, DocumentSet, Person, Record
 from .ref_formats import format_long, format_russian, format_short
 from .settings import Config
@@ -214,6 +215,13 @@ class Browser:
 
     def archive_authority(self) -> ArchiveAuthority:
         return self._data().archives
+
+    def person_id_for(self, name: str) -> str | None:
+        """The id of the person any form of `name` stands for (a variant, a pseudonym, hanja or
+        traditional characters), or None."""
+        authority = self._cached("authority", lambda data: PeopleAuthority(list(data.people.values())))
+        found = authority.resolve(name[:200])
+        return found.id if found else None
 
     def name(self, person_id: str) -> Name:
         person = self._data().people.get(person_id)

@@ -89,6 +89,26 @@ function archiveRender(item, style, form, output) {
   var position = form === "short-note" ? CSL.POSITION_SUBSEQUENT : CSL.POSITION_FIRST;
   return engine.makeCitationCluster([{id: id, position: position}]);
 }
+function archiveBibliography(items, style, output) {
+  var key = style + "\u0000" + output;
+  if (!ARCHIVE.engines[key]) {
+    ARCHIVE.engines[key] = new CSL.Engine(archiveSys, ARCHIVE.styles[style], "en-US", true);
+    ARCHIVE.engines[key].setOutputFormat(output);
+  }
+  var engine = ARCHIVE.engines[key];
+  ARCHIVE.items = {};
+  ARCHIVE.serial += 1;  // ids used once, as in archiveRender: the engine keeps items by id
+  var ids = items.map(function (item) {
+    var copy = JSON.parse(JSON.stringify(item));
+    copy.id = String(item.id) + "\u0000" + ARCHIVE.serial;
+    ARCHIVE.items[copy.id] = copy;
+    return copy.id;
+  });
+  engine.updateItems(ids);
+  return engine.makeBibliography()[1].map(function (entry) {
+    return entry.replace(/^\s*<div class="csl-entry">/, "").replace(/<\/div>\s*$/, "").trim();
+  });
+}
 """
 
 _lock = threading.Lock()
@@ -115,6 +135,21 @@ def _engine():
         context.call("archiveSetup", LOCALE_FILE.read_text(encoding="utf-8"), styles)
         _context = context
     return _context
+
+
+def bibliography(items: list[dict], style: str, output: str = "text") -> list[str]:
+    """A bibliography of many CSL-JSON items in one pass of the engine, in the style's own order
+    (one item at a time costs ~35 ms; one pass ~1 ms an item). ValueError for an unknown style
+    or output."""
+    if style not in FORMS or "bibliography" not in FORMS[style]:
+        raise ValueError(f"unknown style {style!r}; expected one of {', '.join(FORMS)}")
+    if output not in OUTPUTS:
+        raise ValueError(f"unknown output {output!r}; expected one of {', '.join(OUTPUTS)}")
+    if not items:
+        return []
+    items = json.loads(json.dumps(items))
+    with _lock:
+        return list(_engine().call("archiveBibliography", items, style, output))
 
 
 def render(item: dict, style: str, form: str, output: str = "text") -> str:

@@ -332,7 +332,23 @@ def json_record(record: Record, context: Context) -> dict:
     data["archive_refs"] = [{**ref, "short": format_short(r)}
                             for ref, r in zip(data["archive_refs"], record.archive_refs, strict=True)]
     data["url"] = citations.document_url(record, context.base_url)
+    data["source"] = _source(record, context)
     return data
+
+
+def _source(record: Record, context: Context) -> str | None:
+    """The document's file as written, when it still is what was catalogued (`archive import`
+    writes it back byte for byte)."""
+    try:
+        raw = (context.documents_dir / record.path).read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(raw).hexdigest() != record.sha256:
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _names(context: Context) -> Callable[[list[str]], list[str]]:
@@ -378,3 +394,16 @@ def search_results(service, catalog: Catalog, request, config: Config) -> Export
     return ExportSet(f"search results for {described}",
                      lambda: catalog.records(service.iter_ids(request)),
                      f"{config.base_url}/search" + (f"?{query}" if query else ""))
+
+
+def selection(catalog: Catalog, ids: list[str], config: Config) -> ExportSet:
+    """The documents `ids` name, in date order (a reader's selection); selection.UnknownIds
+    naming every id the catalog does not hold, before anything is streamed."""
+    from urllib.parse import quote
+
+    from .selection import in_date_order
+
+    ordered = [row["id"] for row in in_date_order(catalog, ids)]
+    return ExportSet(f"a selection of {len(ordered)} document(s)",
+                     lambda: catalog.records(ordered),
+                     f"{config.base_url}/selection?ids={quote(','.join(ordered), safe=',')}")

@@ -70,6 +70,12 @@ finds none.
   archive export Kim -f csv --bom -o kim.csv    (CSV for spreadsheets such as Excel: UTF-8 with a BOM)
   archive export --set green-light-1950 -f zip -o set.zip
   archive export -f jsonl -o -                  (the whole archive, to standard output)
+  archive export --ids ID,ID,... -f bibtex -o chapter.bib   (exactly these documents, in date order)
+  archive export --ids-from ids.txt -f zip -o chapter.zip   (ids one a line, e.g. a saved selection)
+
+An unknown id is named and nothing is written. `archive set new NAME --ids-from ids.txt
+[--title T] [--description D]` saves such a list as documents/sets/NAME.yaml (never replacing a
+file); `archive build` then publishes it as a curated set.
 
 On the web reader the same exports are linked below every result list ("CSV for Excel" is
 the variant with the BOM)."""

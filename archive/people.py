@@ -1,7 +1,10 @@
 """The name authority: every person and body, with all the forms their names take.
 
 Front matter may name a correspondent in any known form (Vishinsky, Вышинский, Filippov); the
-authority turns it into the canonical id. Matching ignores case, diacritics and punctuation.
+authority turns it into the canonical id. Matching ignores case, diacritics and punctuation, and
+Chinese characters match in traditional and simplified form alike (毛澤東 = 毛泽东; Korean hanja
+such as 朴憲永 too): OpenCC's own conversion tables (the `opencc` package, Apache-2.0), not a
+hand-kept list, fold traditional characters to simplified.
 A pseudonym whose owner is disputed ("Chan Fu": Stalin or Bulganin) is recorded under one person
 with `disputed_with` naming the others; `candidates` gives all of them.
 """
@@ -12,8 +15,10 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
+import opencc
 import yaml
 
 from .files import read_regular
@@ -31,9 +36,25 @@ class AuthorityError(ValueError):
     """The authority file itself is broken; the message is `path:line: field: message`."""
 
 
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+
+
+def has_han(text: str) -> bool:
+    """Whether `text` holds Chinese characters (hanzi, or hanja in a Korean name)."""
+    return bool(_HAN.search(text))
+
+
+@lru_cache(maxsize=50_000)
+def simplified(text: str) -> str:
+    """`text` with traditional Chinese characters in simplified form (anything else unchanged)."""
+    return _TO_SIMPLIFIED.convert(text) if has_han(text) else text
+
+
 def normalize_name(text: str) -> str:
-    """Fold a name for matching: no case, no diacritics, no punctuation, single spaces."""
-    text = unicodedata.normalize("NFKD", text)
+    """Fold a name for matching: no case, no diacritics, no punctuation, single spaces;
+    Chinese characters in simplified form."""
+    text = unicodedata.normalize("NFKD", simplified(text))
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"['’ʼʹ`]", "", text.casefold())
     text = re.sub(r"[\W_]+", " ", text)

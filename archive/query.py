@@ -23,6 +23,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
+import unicodedata
 import weakref
 from dataclasses import dataclass, field
 from dataclasses import field as _field  # Term has a `field` of its own
@@ -454,6 +455,8 @@ class _Names:
                 if size == 1 and isinstance(run[0], Phrase):
                     continue  # a hyphenated word alone was looked up already
                 found = self.resolve_free(typed) if self.forms else None
+                if found is None and size == 1 and isinstance(run[0], Term) and self.forms:
+                    found = self.names_in_run(typed)
                 found = found or self.expand_name(typed) or \
                     (self.expand_word(typed) if size == 1 else None)
                 if found is not None:
@@ -464,6 +467,30 @@ class _Names:
                 out.append(items[i])
                 i += 1
         return out
+
+    def names_in_run(self, typed: str) -> And | None:
+        """A run of Chinese or Korean characters written without spaces (金日成毛泽东,
+        毛澤東與周恩來): the names in it, longest first, as if typed apart; a joining word
+        (和, 与, 與, 及, 同, 跟) between them is dropped. None unless the run holds a name and
+        nothing but names and joining words."""
+        if not _CJK_RUN.fullmatch(typed):
+            return None
+        key = normalize_name(typed)
+        parts: list[str] = []
+        i = 0
+        while i < len(key):
+            end = next((j for j in range(min(len(key), i + _MAX_CJK_NAME), i, -1)
+                        if key[i:j] in self.forms), None)
+            if end is None:
+                if key[i] not in _JOINERS:
+                    return None
+                i += 1
+                continue
+            parts.append(key[i:end])
+            i = end
+        if not parts or len(parts) > MAX_NAME_WORDS:
+            return None
+        return And(tuple(self.resolve_free(_recompose(part)) for part in parts))
 
     def expand_name(self, typed: str) -> Or | None:
         return self._node(self.expander.name(typed), typed)
@@ -480,6 +507,16 @@ class _Names:
                         for words in expansion.forms))
         self.labels[node] = typed
         return node
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff]+")
+_JOINERS = frozenset(normalize_name(c) for c in "和与與及同跟")
+_MAX_CJK_NAME = 12  # normalised characters: Hangul syllables fold to two or three jamo each
+
+
+def _recompose(key: str) -> str:
+    """A normalised name (Hangul as jamo) back in composed form, as the note shows it."""
+    return unicodedata.normalize("NFC", key)
 
 
 def _plain(node) -> bool:

@@ -231,6 +231,7 @@ PAGE_TYPES = {  # name -> url: every kind of page the reader serves
     "sets": "/sets",
     "set": "/sets/may-1950",
     "help": "/help",
+    "selection": f"/selection?ids={DOC},1950-10-01-stalin-to-mao-volunteers&style=chicago",
     "not-found": "/nothing-here",
 }
 

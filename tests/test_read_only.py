@@ -19,6 +19,7 @@ from web import create_app
 DOC = "1950-05-14-stalin-to-mao-no-8600"
 SAMPLE_ARGS = {"doc_id": DOC, "person_id": "stalin", "set_id": "may-1950", "archive_id": "APRF",
                "filename": "archive.css"}
+SELECTED = "1950-05-14-stalin-to-mao-no-8600,1949-03-05-stalin-kim-conversation"
 QUERIES = {  # extra query strings per route: searches, facets, paging, every export format
     "pages.search": ["", "q=Stalin&sender=stalin&year=1950&sort=-date&page=2&page_size=5",
                      "q=%22unbalanced"],
@@ -26,6 +27,8 @@ QUERIES = {  # extra query strings per route: searches, facets, paging, every ex
     "exports.export_results": ["format=" + f for f in ("zip", "csv", "jsonl", "bibtex", "ris",
                                                        "csl-json")] + ["q=Stalin&format=csv&bom=1"],
     "exports.export_set": ["format=zip", "format=csv"],
+    "selection.show": ["", f"ids={SELECTED}&style=chicago", f"ids={SELECTED}&style=mla"],
+    "selection.export": [f"ids={SELECTED}&format={f}" for f in ("zip", "csv", "ris")],
 }
 
 
@@ -98,6 +101,7 @@ def test_no_command_modifies_the_sources(tmp_path, monkeypatch, capsys):
             "zip", "csv", "jsonl", "bibtex", "ris", "csl-json")],
         (["export", "Stalin", "--format", "csv", "--bom", "-o", str(out / "stalin.csv")], 0),
         (["export", "--set", "may-1950", "--format", "zip", "-o", str(out / "set.zip")], 0),
+        (["export", "--ids", DOC, "--format", "ris", "-o", str(out / "ids.ris")], 0),
     ]
     for argv, status in commands:
         assert (main(argv), argv) == (status, argv), capsys.readouterr()
@@ -146,8 +150,19 @@ def test_no_route_writes_anything(archive):
             with method(url) as response:  # closed: a static file's HEAD leaves it open otherwise
                 response.get_data()
                 statuses[url] = response.status_code
-    assert {url for url, status in statuses.items() if status != 200} == {
-        "/search?q=%22unbalanced", "/api/search?page=abc"}
+    assert {url: status for url, status in statuses.items() if status != 200} == {
+        "/search?q=%22unbalanced": 400, "/api/search?page=abc": 400,
+        "/selection/add": 405, "/selection/remove": 405}  # these two are forms: POST only
+    # The selection's POSTs only read (add/remove answer the browser's own cookie).
+    for url, data in (("/selection", {"ids": SELECTED, "style": "apa"}),
+                      ("/selection/export", {"ids": SELECTED, "format": "zip"}),
+                      ("/selection/add", {"id": SELECTED.split(",")[0], "next": "/search"}),
+                      ("/selection/remove", {"id": SELECTED.split(",")[0]})):
+        with client.post(url, data=data) as response:
+            response.get_data()
+            assert response.status_code in (200, 303), url
+    for method in (client.put, client.delete, client.patch):
+        assert method("/selection", data={"ids": SELECTED}).status_code == 405
     # The services opened the catalog and the index; close them, as a stopped server would.
     services = app.extensions["archive"]
     services.search.close()

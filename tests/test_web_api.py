@@ -8,6 +8,7 @@ import pytest
 from web_support import HOSTILE, build_web_archive
 
 from web import create_app
+from web.security import READ_ONLY_POSTS
 
 DOC = "1950-05-14-stalin-to-mao-no-8600"
 
@@ -225,6 +226,9 @@ def test_openapi_describes_every_route(app, client):
     assert set(spec["paths"]) == set(routes)
     for path, rule in routes.items():
         operation = spec["paths"][path]
+        if rule.endpoint in READ_ONLY_POSTS:  # a selection too long for a URL; only reads
+            assert set(operation) == {m.lower() for m in rule.methods} - {"head", "options"}, path
+            continue
         assert set(operation) == {"get"}, path  # read-only: GET (and HEAD) only
         assert rule.methods <= {"GET", "HEAD", "OPTIONS"}
         declared = {p["name"] for p in operation["get"]["parameters"] if p["in"] == "path"}

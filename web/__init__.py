@@ -43,7 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # header, whatever a client puts there. A doubled slash is simply not found.
     app.url_map.merge_slashes = False
 
-    from . import api, errors, exports, pages, security, unapi
+    from . import api, errors, exports, pages, security, selection, unapi
 
     security.init_app(app)
     errors.init_app(app)
@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(unapi.bp)
+    app.register_blueprint(selection.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     return app
 

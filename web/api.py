@@ -31,6 +31,24 @@ def search():
     return jsonify(result.to_dict())
 
 
+@bp.get("/selection")
+def selection():
+    """The JSON twin of /selection?ids=...: the documents in date order with their references."""
+    from .selection import chosen_documents, given_ids, share_url
+
+    ids = given_ids()
+    _context, _records, missing, rows = chosen_documents(ids)
+    documents = [{"id": row["record"].id, "title": row["record"].title,
+                  "type": row["record"].type, "number": row["record"].number,
+                  "date": row["record"].date.text, "sender": row["sender"],
+                  "recipient": row["recipient"], "archive_refs": row["refs"],
+                  "url": f"/documents/{row['record'].id}"} for row in rows]
+    joined = ",".join(d["id"] for d in documents)
+    return jsonify({"total": len(documents), "documents": documents, "missing": missing,
+                    "links": {"html": share_url(joined),
+                              "export": f"/selection/export?ids={joined}" if joined else None}})
+
+
 @bp.get("/documents/<slug:doc_id>")
 def document(doc_id: str):
     return jsonify(document_json(services().browser.document(doc_id)))

@@ -50,14 +50,14 @@ def export_set(set_id: str):
 
 
 def _format() -> str:
-    fmt = request.args.get("format", "").strip() or "zip"
+    fmt = request.values.get("format", "").strip() or "zip"  # a selection's export may be a POST
     if fmt not in export.FORMATS:
         raise SearchError(f"unknown export format {fmt!r}; expected one of {', '.join(export.FORMATS)}")
     return fmt
 
 
 def _bom() -> bool:
-    value = request.args.get("bom", "").strip()
+    value = request.values.get("bom", "").strip()
     if value not in ("", "0", "1"):
         raise SearchError(f'bom: expected 0 or 1, got "{value}"')
     return value == "1"

@@ -7,7 +7,7 @@ import logging
 from functools import lru_cache
 from urllib.parse import quote_plus
 
-from flask import Blueprint, Flask, Response, g, render_template, request, url_for
+from flask import Blueprint, Flask, Response, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from archive import citations
@@ -100,9 +100,15 @@ def people():
     return render_template("people.html", people=services().browser.people())
 
 
-@bp.get("/people/<slug:person_id>")
+@bp.get("/people/<person_id>")
 def person(person_id: str):
-    return render_template("person.html", view=services().browser.person(person_id))
+    """A person's page; any other form of the name (Filippov, 毛澤東) redirects to it."""
+    browser = services().browser
+    if person_id not in browser.people_map():
+        found = browser.person_id_for(person_id)
+        if found is not None:
+            return redirect(url_for("pages.person", person_id=found), 302)
+    return render_template("person.html", view=browser.person(person_id))
 
 
 @bp.get("/archives")

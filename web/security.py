@@ -24,6 +24,9 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 READ_METHODS = ("GET", "HEAD")
+# POST where a URL would be too long (a selection of 1,000 documents) or to set the reader's own
+# cookie; these endpoints write nothing on the server.
+READ_ONLY_POSTS = ("selection.show", "selection.export", "selection.add", "selection.remove")
 
 
 def init_app(app: Flask) -> None:
@@ -33,6 +36,8 @@ def init_app(app: Flask) -> None:
 
 def _read_only() -> None:
     # The public reader never writes: every other method (OPTIONS included) is refused.
+    if request.method == "POST" and request.endpoint in READ_ONLY_POSTS:
+        return
     if request.method not in READ_METHODS:
         abort(405, valid_methods=list(READ_METHODS))
 

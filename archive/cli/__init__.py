@@ -1,4 +1,5 @@
-"""The `archive` command: check, build, show, ref, search, cite, export, serve, help.
+"""The `archive` command: check, build, show, ref, search, cite, export, set, new, import,
+serve, help.
 
 One module per command group, each with `add_commands(commands)`; what they share lives in
 `common` (which imports none of them).
@@ -12,12 +13,12 @@ import sys
 from .. import __version__
 from ..generations import CatalogUnavailable
 from ..settings import SETTINGS, SettingError, load_config
-from . import cite, documents, export, help, search, serve
+from . import cite, documents, export, help, importing, new, search, serve, sets
 from .common import UserError, quiet_broken_pipe
 
 __all__ = ["UserError", "main"]
 
-COMMAND_GROUPS = (documents, search, cite, export, serve, help)
+COMMAND_GROUPS = (documents, search, cite, export, sets, new, importing, serve, help)
 
 
 def main(argv: list[str] | None = None) -> int:

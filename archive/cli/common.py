@@ -142,6 +142,29 @@ def flag_names(message: str) -> str:
     return renamed(message, FLAGS)
 
 
+# -- a list of ids (export --ids, set new) ---------------------------------------------------
+
+def selected_ids(args) -> list[str] | None:
+    """The ids `--ids` or `--ids-from` give (None without either); UserError for a bad list."""
+    from ..selection import SelectionError, parse_ids, read_ids_file
+
+    if args.ids is None and args.ids_from is None:
+        return None
+    try:
+        if args.ids is not None and args.ids_from is not None:
+            raise SelectionError("give --ids or --ids-from, not both")
+        if getattr(args, "set_id", None) or (hasattr(args, "query") and has_search_options(args)):
+            raise SelectionError("--ids and --ids-from export exactly those documents: "
+                                 "give no query, filters or --set with them")
+        ids = parse_ids(args.ids) if args.ids is not None else read_ids_file(args.ids_from)
+    except SelectionError as error:
+        raise UserError(str(error)) from None
+    if not ids:
+        raise UserError("no ids given (nothing was written)")
+    return ids
+
+
+
 # -- output ----------------------------------------------------------------------------------
 
 def quiet_broken_pipe() -> None:

@@ -12,6 +12,7 @@ from .common import (
     note_default_base_url,
     open_catalog,
     search_request,
+    selected_ids,
 )
 
 EXPORT_FORMATS = ("zip", "csv", "jsonl", "bibtex", "ris", "csl-json")
@@ -24,6 +25,10 @@ def add_commands(commands) -> None:
         "`archive search`; see `archive help search`), a curated set, or the whole archive.")
     add_search_options(export, "search query (default: everything)")
     export.add_argument("--set", dest="set_id", metavar="ID", help="export a curated set instead")
+    export.add_argument("--ids", metavar="ID,ID,...",
+                        help="export exactly these documents (in date order) instead")
+    export.add_argument("--ids-from", type=Path, metavar="FILE",
+                        help="export the documents whose ids FILE lists (one a line, or commas)")
     export.add_argument("--format", "-f", required=True, choices=EXPORT_FORMATS)
     export.add_argument("--output", "-o", required=True, type=Path, metavar="FILE",
                         help="file to write ('-' for standard output)")
@@ -38,7 +43,10 @@ def cmd_export(args, config) -> int:
     service = None
     try:
         context = export.Context.load(config, catalog)
-        if args.set_id:
+        ids = selected_ids(args)
+        if ids is not None:
+            chosen = _selection(catalog, ids, config)
+        elif args.set_id:
             try:
                 chosen = export.curated_set(catalog, args.set_id, config)
             except KeyError:
@@ -78,6 +86,16 @@ def cmd_export(args, config) -> int:
                         f"left out (listed in README.txt): {', '.join(left_out)}; run "
                         "`archive build` and export again", status=1)
     return 0
+
+
+def _selection(catalog, ids: list[str], config):
+    from .. import export
+    from ..selection import UnknownIds
+
+    try:
+        return export.selection(catalog, ids, config)
+    except UnknownIds as error:
+        raise UserError(f"{error} (nothing was written)") from None
 
 
 def _search(args, config):
