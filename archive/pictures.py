@@ -61,6 +61,8 @@ class Edge:
     count: int  # documents
     kind: str  # "direct" (sender -> recipient) or "via" (sender -> via, via -> recipient)
     params: Params | None
+    source_label: str = ""
+    target_label: str = ""
 
 
 @dataclass
@@ -86,6 +88,8 @@ class Route:
     target: str
     count: int
     params: Params
+    source_label: str = ""
+    target_label: str = ""
 
 
 @dataclass
@@ -246,7 +250,8 @@ def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_
                 continue
             filters = {source: ids[i], target: ids[j]}
             params = None if OTHERS in (ids[i], ids[j]) else _replaced(request, filters)
-            edges.append(Edge(ids[i], ids[j], int(count), kind, params))
+            edges.append(Edge(ids[i], ids[j], int(count), kind, params, nodes[i].label,
+                              nodes[j].label))
     edges.sort(key=lambda e: (-e.count, e.kind, e.source, e.target))
     return Network(nodes, edges, len(rest))
 
@@ -320,5 +325,7 @@ def routes(columns: Columns, docs: np.ndarray, request, places,
         out.append(Place(pid, found_entry.name if found_entry else pid,
                          found_entry.lat if found_entry else None,
                          found_entry.lon if found_entry else None, n_from, n_to))
-    return Routes(out, [Route(s, t, c, _replaced(request, {"place_from": s, "place_to": t}))
-                        for s, t, c in found_routes], int((~has_place).sum()))
+    labels = {place.id: place.label for place in out}
+    return Routes(out, [Route(s, t, c, _replaced(request, {"place_from": s, "place_to": t}),
+                              labels[s], labels[t]) for s, t, c in found_routes],
+                  int((~has_place).sum()))

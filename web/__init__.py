@@ -37,11 +37,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["slug"] = SlugConverter
     app.url_map.strict_slashes = False
 
-    from . import api, errors, exports, pages, security
+    from . import api, errors, exports, pages, pictures, security
 
     security.init_app(app)
     errors.init_app(app)
     pages.init_app(app)
+    pictures.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(api.bp, url_prefix="/api")

@@ -72,7 +72,7 @@ def home():
 @bp.get("/search")
 def search():
     try:
-        search_request, result = run_search(request.args)
+        search_request, result = run_search(request.args, pictures=True)
     except SearchError as error:  # a 400 that keeps what the user typed and the active filters
         page = search_error_page(request.args, error, services().browser.people_map())
         return render_template("search.html", page=page), 400
