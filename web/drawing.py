@@ -71,13 +71,13 @@ def timeline_svg(timeline, href: Href, standalone: bool = False) -> Markup:
             h = round(bar.exact * scale, 1)
             parts.append(f'<rect x="{left}" y="{round(axis - h, 1)}" width="{inner}" height="{h}" '
                          f'fill="{ACCENT}" class="bar"/>')
-        if total and step >= 14:
-            parts.append(_text(x + step / 2, axis - total * scale - 4, str(total), size=9,
-                               anchor="middle", fill=INK))
         text = f"{bar.label}: {_documents(bar.exact)} dated in it"
         if bar.spanning:
             text += f", {bar.spanning} more with a wider date (a month, year or interval) overlapping it"
         body.append(_link(href, bar.params if total else None, text, "".join(parts)))
+        if total and step >= 14:  # outside the link: its name says the numbers in words
+            body.append(_text(x + step / 2, axis - total * scale - 4, str(total), size=9,
+                              anchor="middle", fill=INK).replace("<text ", '<text aria-hidden="true" ', 1))
         body.append(_tick(timeline.unit, bar, i, x, step, axis, previous_year))
         previous_year = bar.start[:4]
     body.append(_legend(axis + 50, width))
