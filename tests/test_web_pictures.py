@@ -167,3 +167,15 @@ def test_no_pictures_for_no_results(client):
     assert 'id="pictures"' not in html
     empty = client.get("/api/pictures?sender=molotov&recipient=mao-zedong").get_json()
     assert (empty["total"], empty["timeline"]["bars"], empty["network"]["nodes"]) == (0, [], [])
+
+
+def test_help_explains_each_picture_on_the_web_and_the_command_line(client, capsys):
+    from archive.cli import main
+    from archive.help import PICTURE_SECTIONS
+
+    html = client.get("/help").get_data(as_text=True)
+    assert main(["help", "pictures"]) == 0
+    printed = capsys.readouterr().out
+    for heading, text in PICTURE_SECTIONS:
+        assert f"<h3>{heading}</h3>" in html and f"\n{heading}\n" in "\n" + printed
+        assert text.replace("“", "&#8220;")[:40] in html or text[:40] in html

@@ -152,9 +152,9 @@ def document_set(set_id: str):
 
 @bp.get("/help")
 def help():
-    from archive.help import QUERY_SECTIONS
+    from archive.help import PICTURE_SECTIONS, QUERY_SECTIONS
 
-    return render_template("help.html", sections=QUERY_SECTIONS)
+    return render_template("help.html", sections=QUERY_SECTIONS, pictures=PICTURE_SECTIONS)
 
 
 def _more_like_this(doc_id: str) -> list:
