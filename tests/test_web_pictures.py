@@ -179,3 +179,16 @@ def test_help_explains_each_picture_on_the_web_and_the_command_line(client, caps
     for heading, text in PICTURE_SECTIONS:
         assert f"<h3>{heading}</h3>" in html and f"\n{heading}\n" in "\n" + printed
         assert text.replace("“", "&#8220;")[:40] in html or text[:40] in html
+
+
+def test_person_page_links_to_the_pictures_of_their_correspondence(app, client):
+    html = client.get("/people/roshchin").get_data(as_text=True)
+    href = re.search(r'<a href="([^"]+)" class="person-pictures">', html)[1].replace("&amp;", "&")
+    assert href.endswith("#pictures")
+    page = client.get(href.split("#")[0]).get_data(as_text=True)
+    assert 'id="pictures"' in page
+    q = dict(parse_qsl(urlsplit(href).query))["q"]
+    roshchin = next(n for n in service_pictures(app, q=q).network.nodes if n.id == "roshchin")
+    # every document of the search involves him: sent 1, relayed 3 (tests/data/collection)
+    assert (roshchin.documents, roshchin.sent, roshchin.received, roshchin.relayed) == (4, 1, 0, 3)
+    assert service_pictures(app, q=q).total == 4
