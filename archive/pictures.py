@@ -20,6 +20,7 @@ DAY_RANGE = 92  # a result set spanning fewer days than this is drawn per day, e
 MONTH_RANGE = 240  # ... and one spanning more months than this per year
 TOP_CORRESPONDENTS = 30  # nodes of the network; the rest are summed as "others"
 TOP_ROUTES = 40
+TOP_EDGES = 200  # 30 correspondents could make 2,700 arrows: the heaviest are drawn and listed
 OTHERS = "others"
 _EPOCH = date(1970, 1, 1).toordinal()
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -70,6 +71,7 @@ class Network:
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     others: int = 0  # correspondents summed into "others"
+    edges_left_out: int = 0  # the lightest edges beyond TOP_EDGES
 
 
 @dataclass
@@ -253,7 +255,7 @@ def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_
             edges.append(Edge(ids[i], ids[j], int(count), kind, params, nodes[i].label,
                               nodes[j].label))
     edges.sort(key=lambda e: (-e.count, e.kind, e.source, e.target))
-    return Network(nodes, edges, len(rest))
+    return Network(nodes, edges[:TOP_EDGES], len(rest), max(0, len(edges) - TOP_EDGES))
 
 
 def _entries(facet: Facet, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

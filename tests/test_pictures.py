@@ -101,7 +101,7 @@ def test_network_keeps_the_top_correspondents_and_sums_the_rest(service):
         # them sent (6), received (Kim twice, Vyshinsky, Zhou) or relayed (Roshchin 3, Zhou)
         ("others", "7 others", 11, 6, 4, 4),
     ]
-    assert network.others == 7
+    assert (network.others, network.edges_left_out) == (7, 0)
     assert [(e.source, e.target, e.count, e.kind, e.params is None) for e in network.edges] == [
         # Kim, Roshchin, Kovalev, Molotov to Stalin; Stalin to Kim twice and to Zhou; Vyshinsky
         # to Kim is within "others" and not drawn
@@ -155,5 +155,14 @@ def test_no_matches_gives_empty_pictures(service):
     found = pictures(service, sender="molotov", recipient="mao-zedong")
     assert found.to_dict() == {
         "total": 0, "timeline": {"unit": "month", "bars": []},
-        "network": {"nodes": [], "edges": [], "others": 0},
+        "network": {"nodes": [], "edges": [], "others": 0, "edges_left_out": 0},
         "routes": {"places": [], "routes": [], "unplaced": 0}}
+
+
+def test_network_keeps_only_the_heaviest_edges(service, monkeypatch):
+    from archive import pictures as drawing
+
+    everything = pictures(service, top=30).network.edges
+    monkeypatch.setattr(drawing, "TOP_EDGES", 5)
+    network = pictures(service, top=30).network
+    assert (network.edges, network.edges_left_out) == (everything[:5], len(everything) - 5)

@@ -3,6 +3,7 @@ draws (archive.pictures), from the same search call."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, jsonify, request, url_for
@@ -49,11 +50,17 @@ def file(kind: str, ext: str):
     base = services().config.base_url.rstrip("/")
     svg = str(picture_svg(kind, result.pictures, standalone=True, base=base)).encode("utf-8")
     if ext == "png":
-        import cairosvg  # imported on first use: pages that draw only SVG never load Cairo
-
-        svg = cairosvg.svg2png(bytestring=svg, scale=PNG_SCALE)
+        svg = _png(svg)
     return Response(svg, mimetype=FORMATS[ext], headers={
         "Content-Disposition": f'attachment; filename="archive-{kind}.{ext}"'})
+
+
+@lru_cache(maxsize=32)
+def _png(svg: bytes) -> bytes:
+    """The PNG of an SVG (~0.1 s for a full network: the last few are kept)."""
+    import cairosvg  # imported on first use: pages that draw only SVG never load Cairo
+
+    return cairosvg.svg2png(bytestring=svg, scale=PNG_SCALE)
 
 
 def init_app(app: Flask) -> None:
