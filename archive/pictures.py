@@ -14,7 +14,7 @@ from datetime import date
 
 import numpy as np
 
-from .facets import Columns, Facet
+from .facets import FACETS, Columns, Facet
 
 DAY_RANGE = 92  # a result set spanning fewer days than this is drawn per day, else per month
 MONTH_RANGE = 240  # ... and one spanning more months than this per year
@@ -208,20 +208,27 @@ def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_
              for role, f in roles.items()}
     if not len(docs) or not vocab:
         return Network()
-    counts = {role: np.bincount(codes[role][_entries(f, docs)[1]], minlength=len(vocab))
-              for role, f in roles.items()}
-    # documents per person: each (document, person) once, whatever the roles
-    owner_lists, person_lists = [], []
-    for role, f in roles.items():
-        owners, values = _entries(f, docs)
-        owner_lists.append(owners)
-        person_lists.append(codes[role][values])
-    pairs = np.unique(np.concatenate(owner_lists) * len(vocab) + np.concatenate(person_lists))
-    documents = np.bincount(pairs % len(vocab), minlength=len(vocab))
+    size = len(vocab)
+    entries = {role: _entries(f, docs) for role, f in roles.items()}
+    counts = {role: np.bincount(codes[role][values], minlength=size)
+              for role, (_, values) in entries.items()}
+    kinds = (("direct", "sender", "recipient"), ("via", "sender", "via"), ("via", "via", "recipient"))
+    crossed = [_pairs(roles[source], roles[target], docs, with_shared=True) for _, source, target in kinds]
+    # documents per person, each (document, person) once whatever the roles: the sum over the
+    # roles, less those a person holds twice in one document (sender and via, ...), plus those
+    # held in all three (inclusion-exclusion; no sorting of every entry)
+    same = []
+    for (_, source, target), (owners, a, b, _) in zip(kinds, crossed, strict=True):
+        equal = codes[source][a] == codes[target][b]
+        same.append(owners[equal] * size + codes[source][a][equal])
+    documents = counts["sender"] + counts["recipient"] + counts["via"]
+    documents -= np.bincount(np.concatenate(same) % size, minlength=size)
+    triple = same[0][np.isin(same[0], same[1])]
+    documents += np.bincount(triple % size, minlength=size)
     present = np.flatnonzero(documents)
     order = sorted(present.tolist(), key=lambda p: (-int(documents[p]), vocab[p]))
     shown, rest = order[:top], order[top:]
-    node_of = np.full(len(vocab) + 1, len(shown), dtype=np.int64)  # len(shown): "others"
+    node_of = np.full(size + 1, len(shown), dtype=np.int64)  # len(shown): "others"
     node_of[shown] = np.arange(len(shown))
     ids = [vocab[p] for p in shown] + ([OTHERS] if rest else [])
 
@@ -232,30 +239,39 @@ def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_
                   int(counts["recipient"][p]), int(counts["via"][p]),
                   _person_params(request, label(vocab[p]))) for p in shown]
     if rest:
-        in_rest = np.zeros(len(vocab), dtype=bool)
+        in_rest = np.zeros(size, dtype=bool)
         in_rest[rest] = True
-        others = np.unique((pairs // len(vocab))[in_rest[pairs % len(vocab)]]).size
-        nodes.append(Node(OTHERS, f"{len(rest)} others", int(others),
+        touched = np.zeros(columns.size, dtype=bool)
+        for role, (owners, values) in entries.items():
+            touched[owners[in_rest[codes[role][values]]]] = True
+        nodes.append(Node(OTHERS, f"{len(rest)} others", int(touched.sum()),
                           *(int(counts[r][rest].sum()) for r in ("sender", "recipient", "via")), None))
+    n = len(ids)
+    parts = []  # per kind: (counts, source node, target node, kind number)
+    for number, ((_, source, target), (owners, a, b, shared)) in enumerate(zip(kinds, crossed,
+                                                                                 strict=True)):
+        key = node_of[codes[source][a]] * n + node_of[codes[target][b]]
+        # one count per document and node pair: only a document with several pairs (several
+        # recipients, or two "others") can repeat one, so only those are deduplicated
+        found = np.bincount(key[~shared], minlength=n * n)
+        if shared.any():
+            once = np.unique(owners[shared] * (n * n) + key[shared]) % (n * n)
+            found += np.bincount(once, minlength=n * n)
+        found[np.arange(n) * (n + 1)] = 0  # no arrow from a node to itself
+        keys = np.flatnonzero(found)
+        parts.append((found[keys], keys // n, keys % n, np.full(len(keys), number)))
+    count, i, j, kind = (np.concatenate(column) for column in zip(*parts, strict=True))
+    rank = np.argsort(np.argsort(np.array(ids)))  # ties by source id, then target id
+    order = np.lexsort((rank[j], rank[i], np.minimum(kind, 1), -count))  # direct before via
+    narrow = _Narrower(request)
     edges = []
-    for kind, source, target in (("direct", "sender", "recipient"), ("via", "sender", "via"),
-                                 ("via", "via", "recipient")):
-        owners, a, b = _pairs(roles[source], roles[target], docs)
-        i, j = node_of[codes[source][a]], node_of[codes[target][b]]
-        n = len(ids)
-        # one count per document and node pair (two "others" of one document count once)
-        once = np.unique((owners * n + i) * n + j) % (n * n)
-        keys, found = np.unique(once, return_counts=True)
-        for (i, j), count in zip(np.stack([keys // n, keys % n]).T.tolist(), found.tolist(),
-                                 strict=True):
-            if i == j:
-                continue
-            filters = {source: ids[i], target: ids[j]}
-            params = None if OTHERS in (ids[i], ids[j]) else _replaced(request, filters)
-            edges.append(Edge(ids[i], ids[j], int(count), kind, params, nodes[i].label,
-                              nodes[j].label))
-    edges.sort(key=lambda e: (-e.count, e.kind, e.source, e.target))
-    return Network(nodes, edges[:TOP_EDGES], len(rest), max(0, len(edges) - TOP_EDGES))
+    for e in order[:TOP_EDGES].tolist():
+        name, source, target = kinds[int(kind[e])]
+        a, b = ids[int(i[e])], ids[int(j[e])]
+        edges.append(Edge(a, b, int(count[e]), name,
+                          None if OTHERS in (a, b) else narrow({source: a, target: b}),
+                          nodes[int(i[e])].label, nodes[int(j[e])].label))
+    return Network(nodes, edges, len(rest), max(0, len(order) - TOP_EDGES))
 
 
 def _entries(facet: Facet, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -267,16 +283,17 @@ def _entries(facet: Facet, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.repeat(docs, lengths), facet.values[entries]
 
 
-def _pairs(a: Facet, b: Facet, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _pairs(a: Facet, b: Facet, docs: np.ndarray, with_shared: bool = False):
     """(document number, value code in a, value code in b) of every pair of values one document
-    has in both facets."""
+    has in both facets; `with_shared` adds whether each pair's document has other pairs."""
     a_start, b_start = a.offsets[docs], b.offsets[docs]
     a_len, b_len = a.offsets[docs + 1] - a_start, b.offsets[docs + 1] - b_start
     n = a_len * b_len
     k = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)  # pair number within a document
     width = np.repeat(b_len, n)  # never 0 where a pair exists
-    return (np.repeat(docs, n), a.values[np.repeat(a_start, n) + k // width],
-            b.values[np.repeat(b_start, n) + k % width])
+    out = (np.repeat(docs, n), a.values[np.repeat(a_start, n) + k // width],
+           b.values[np.repeat(b_start, n) + k % width])
+    return (*out, np.repeat(n > 1, n)) if with_shared else out
 
 
 def _person_params(request, name: str) -> Params:
@@ -287,12 +304,19 @@ def _person_params(request, name: str) -> Params:
     return replace(request, q=f"{request.q} {term}".strip(), page=1).to_params()
 
 
-def _replaced(request, values: dict[str, str]) -> Params:
-    """The search with each named facet set to one value (a subset of what it had: the value
-    occurs in the results)."""
-    kept = tuple(item for item in request.filters if item[0] not in values)
-    filters = kept + tuple((name, (value,)) for name, value in values.items())
-    return replace(request, filters=filters, page=1).normalized().to_params()
+class _Narrower:
+    """The search with some facets each set to one value (a subset of what it had: the value
+    occurs in the results), without building a request per link (a network has 200 edges)."""
+
+    def __init__(self, request):
+        request = request.normalized()
+        self.head = [("q", request.q)] if request.q else []
+        self.filters = dict(request.filters)
+        self.tail = replace(request, q="", filters=(), page=1).to_params()
+
+    def __call__(self, values: dict[str, str]) -> Params:
+        chosen = {**self.filters, **{name: (value,) for name, value in values.items()}}
+        return self.head + [(name, v) for name in FACETS for v in chosen.get(name, ())] + self.tail
 
 
 # -- routes ----------------------------------------------------------------------------------
@@ -328,6 +352,7 @@ def routes(columns: Columns, docs: np.ndarray, request, places,
                          found_entry.lat if found_entry else None,
                          found_entry.lon if found_entry else None, n_from, n_to))
     labels = {place.id: place.label for place in out}
-    return Routes(out, [Route(s, t, c, _replaced(request, {"place_from": s, "place_to": t}),
+    narrow = _Narrower(request)
+    return Routes(out, [Route(s, t, c, narrow({"place_from": s, "place_to": t}),
                               labels[s], labels[t]) for s, t, c in found_routes],
                   int((~has_place).sum()))
