@@ -60,6 +60,7 @@ def test_each_picture_renders_and_matches_its_table(page, server):  # noqa: F811
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways page
     for details in page.locator(".picture-table summary").all():
         details.click()  # open every table (the <details> works without scripts)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # the tables fit too
 
     # timeline: one linked bar per period with documents; its label holds the row's numbers
     rows = table(page, "timeline-table")
