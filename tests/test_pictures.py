@@ -166,3 +166,38 @@ def test_network_keeps_only_the_heaviest_edges(service, monkeypatch):
     monkeypatch.setattr(drawing, "TOP_EDGES", 5)
     network = pictures(service, top=30).network
     assert (network.edges, network.edges_left_out) == (everything[:5], len(everything) - 5)
+
+
+def _columns(*people_rows):
+    from datetime import date
+
+    from archive import facets
+
+    day = date(1950, 5, 14).toordinal()
+    return facets.build([{"id": f"d{i}", "date_start": day, "date_end": day, **row}
+                         for i, row in enumerate(people_rows)])
+
+
+def test_network_counts_a_person_once_per_document_whatever_the_roles():
+    import numpy as np
+
+    from archive import pictures as drawing
+    from archive.people import PeopleAuthority
+
+    columns = _columns({"sender": ["a"], "recipient": ["a", "b"], "via": ["a"]},
+                       {"sender": ["b"], "recipient": ["a"]}, {})
+    network = drawing.network(columns, np.arange(3), SearchRequest(), PeopleAuthority([]))
+    assert [(n.id, n.documents, n.sent, n.received, n.relayed) for n in network.nodes] == [
+        ("a", 2, 1, 2, 1), ("b", 2, 1, 1, 0)]
+    assert [(e.source, e.target, e.count, e.kind) for e in network.edges] == [
+        ("a", "b", 1, "direct"), ("b", "a", 1, "direct"), ("a", "b", 1, "via")]
+
+
+def test_network_of_documents_without_correspondents_is_empty():
+    import numpy as np
+
+    from archive import pictures as drawing
+    from archive.people import PeopleAuthority
+
+    network = drawing.network(_columns({}, {}), np.arange(2), SearchRequest(), PeopleAuthority([]))
+    assert (network.nodes, network.edges, network.others) == ([], [], 0)
