@@ -90,7 +90,7 @@ def _tick(unit: str, bar, i: int, x: float, step: float, axis: int, previous_yea
         if step >= 9:
             out.append(_text(x + step / 2, axis + 13, "JFMAMJJASOND"[int(bar.start[5:7]) - 1], size=10,
                              anchor="middle", fill=MUTED))
-        if bar.start[:4] != previous_year:
+        if bar.start[:4] != previous_year and x < 960 - 30:  # no year cut off at the right edge
             out.append(_text(x + 1, axis + 27, bar.start[:4], size=10, fill=INK, weight="600"))
     elif unit == "day":
         day = int(bar.start[8:10])
@@ -151,10 +151,13 @@ def network_svg(network, href: Href, standalone: bool = False) -> Markup:
         relay = " (relayed)" if via else ""
         text = f"{edge.source_label} to {edge.target_label}{relay}: {_documents(edge.count)}"
         body.append(_link(href, edge.params, text, line))
-    for node in network.nodes:
+    for number, node in enumerate(network.nodes):
         x, y, size, angle = places[node.id]
         outward = math.cos(angle)
-        lx, ly = x + (size + 6) * outward, y + (size + 6) * math.sin(angle) + 4
+        # near the top and bottom of the ring neighbours' labels would meet: every other one
+        # stands further out
+        away = size + 6 + (16 if abs(outward) < 0.45 and number % 2 else 0)
+        lx, ly = x + away * outward, y + away * math.sin(angle) + 4
         anchor = "middle" if abs(outward) < 0.2 else ("start" if outward > 0 else "end")
         fill = "#b8b0a3" if node.params is None else LINK
         shape = (f'<circle cx="{round(x, 1)}" cy="{round(y, 1)}" r="{round(size, 1)}" fill="{fill}" '
