@@ -91,7 +91,41 @@ document's file name or path; `archive show` prints the record itself.
 _API = """\
 Every page of the web reader (`archive serve`) has a JSON twin: /api/search takes the same
 parameters as the /search page (q, sender, recipient, year, type, date_from, date_to, sort, page,
-page_size). The API is described by /api/openapi.json."""
+page_size); /api/pictures, the same, gives the numbers of the search's pictures (timeline,
+network, routes). The API is described by /api/openapi.json."""
+
+
+PICTURE_SECTIONS: tuple[tuple[str, str], ...] = (  # (heading, text): the web /help page too
+    ("When: the timeline", "Documents per month of the whole result set (not just the page shown), "
+     "per day when the results span under three months, per year when they span twenty years. "
+     "The dark part of a bar counts the documents dated within that period; the light part, "
+     "those whose date is wider (a month, a year or an interval such as 1950-05-13/1950-05-15) "
+     "and overlaps it, so a document dated only 1950 lightens every month of 1950. Uncertain "
+     "(1950-10-02?) and approximate (~1949-05) dates count as the date is written. A bar opens "
+     "the search narrowed to its period."),
+    ("Who wrote to whom: the network", "People and bodies as circles, sized by the documents "
+     "they sent, received or relayed; an arrow from sender to recipient, as wide as the number "
+     "of documents; a dashed arrow for a relay (via: sender to intermediary, intermediary to "
+     "recipient). The 30 most frequent correspondents are drawn, the rest summed as “others”. "
+     "Circles stand in a ring, largest first, so the same results always give the same picture. "
+     "A circle opens the documents that person sent, received or relayed; an arrow, the "
+     "documents between the two."),
+    ("From where to where: the routes", "Arrows from the place a document was sent from to the "
+     "place it was sent to, as wide as the number of documents, on an outline of today's "
+     "borders (Natural Earth, public domain). Places come from the place authority with their "
+     "coordinates; a place off the map is drawn at its edge. An arrow opens the documents sent "
+     "along that route."),
+    ("Tables, files and JSON", "Below each picture a table holds the same numbers (for screen "
+     "readers, and for copying). Each picture downloads as SVG or PNG (1920 pixels wide) for a "
+     "slide or a paper; /api/pictures gives the numbers as JSON, with the same parameters as "
+     "/search."),
+)
+
+
+def _pictures_text() -> str:
+    return "\n\n".join(f"{heading}\n" + textwrap.fill(text, 96, initial_indent="  ",
+                                                       subsequent_indent="  ")
+                       for heading, text in PICTURE_SECTIONS)
 
 
 def _documents_text() -> str:
@@ -147,6 +181,7 @@ TOPICS = {  # name -> (summary, text)
     "documents": ("the document format: front-matter fields", _documents_text),
     "settings": ("environment variables", _settings_text),
     "api": ("the web reader's JSON API", lambda: _API),
+    "pictures": ("the timeline, network and routes drawn for a search", _pictures_text),
 }
 
 

@@ -22,6 +22,7 @@ from datetime import date
 import numpy as np
 
 from . import analysis, deadline, facets, generations, lemmas, query, relax
+from . import pictures as drawing
 from .archives import archive_names
 from .deadline import SearchTimeout
 from .expansion import Expander
@@ -237,9 +238,11 @@ class SearchResult:
     suggestions: list[str] = field(default_factory=list)
     generation: int = 0  # added: the index generation that answered
     pages: int = 0  # added: the number of pages
+    pictures: object | None = None  # archive.pictures.Pictures, when asked for (not in to_dict)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        data = asdict(replace(self, pictures=None))
+        data.pop("pictures")
         for buckets in data["facets"].values():
             for bucket in buckets:
                 bucket["toggle"] = [list(pair) for pair in bucket["toggle"]]
@@ -365,26 +368,30 @@ class SearchService:
 
     # searching
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def search(self, request: SearchRequest, pictures: bool = False) -> SearchResult:
         """Raises SearchError for a malformed query or parameter, SearchUnavailable without an index,
-        SearchTimeout when the search runs past the deadline (ARCHIVE_SEARCH_DEADLINE)."""
+        SearchTimeout when the search runs past the deadline (ARCHIVE_SEARCH_DEADLINE).
+
+        `pictures`: also compute the result set's timeline, network and routes (archive.pictures).
+        """
         request.validate()
         request = request.normalized()
         state = self._state()
-        key = (state.build, request)
+        key = (state.build, request, pictures)
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
         with deadline.within(self.config.search_deadline):
-            result = self._search(state, request)
+            result = self._search(state, request, pictures)
         with self._lock:
             self._cache[key] = result
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return result
 
-    def _search(self, state: _Generation, request: SearchRequest) -> SearchResult:
+    def _search(self, state: _Generation, request: SearchRequest, pictures: bool = False
+                ) -> SearchResult:
         start = (request.page - 1) * request.page_size
         parsed, final, counts, ordered, scores, sort = self._run(
             state, request, limit=start + request.page_size)
@@ -400,6 +407,8 @@ class SearchService:
             facets=self._facets(state, request, counts), sort=sort,
             query_note=" ".join(parsed.notes) or None, suggestions=suggestions,
             generation=state.number, pages=-(-total // request.page_size),
+            pictures=drawing.compute(state.index.columns, final, request, state.people, state.places)
+            if pictures else None,
         )
 
     def _run(self, state: _Generation, request: SearchRequest, limit: int | None = None):

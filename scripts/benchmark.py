@@ -41,6 +41,7 @@ REPO = SCRIPTS.parent
 sys.path.insert(0, str(SCRIPTS))
 
 import generate_collection  # noqa: E402
+import pictures_cost  # noqa: E402
 import sqlite_fts  # noqa: E402
 
 ARCHIVE = [sys.executable, "-c", "import sys; from archive.cli import main; sys.exit(main())"]
@@ -52,7 +53,7 @@ KINDS = (
 NAME_FORMS = ("Vishinsky", "Вышинский", "Filippov", "Shtikov", "Штыков", "Fyn Si", "Petroff",
               "Vyshinskii", "Feng Xi", "Kovalev", "Соколов", "Vostok")
 WEB_CLIENTS = 16
-STEPS = ("generate", "build", "incremental", "cold_start", "search", "web", "export")
+STEPS = ("generate", "build", "incremental", "cold_start", "search", "web", "export", "pictures")
 
 
 @dataclass
@@ -374,6 +375,12 @@ class SizeBench:
                  f"{result.peak_mb:.0f} MB")
 
 
+    def pictures(self) -> None:
+        """The cost of the pictures of a search (issue 18): scripts/pictures_cost.py."""
+        self.results["pictures"] = pictures_cost.measure(self.config())
+        self.log(f"[{self.n}] pictures:\n{pictures_cost.table(self.results['pictures'])}")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -434,6 +441,9 @@ def table(results: list[dict]) -> str:
         f"{r['web']['per_s']:,.0f}, {r['web']['p95']:,.0f} ({r['web']['errors']})", "", ""))
     row("export ZIP, docs/s (peak RSS)", lambda r: (
         f"{r['export']['docs_per_s']:,.0f} ({r['export']['peak_mb']:,.0f} MB)", "", ""))
+    row("pictures of all documents (numbers + 3 SVGs), p50 / p95 ms", lambda r: (
+        _ms([r["pictures"]["all documents"]["compute"][i] + r["pictures"]["all documents"]["svg"][i]
+             for i in (0, 1)]), "", ""))
     return "\n".join("| " + " | ".join(cells) + " |" for cells in rows)
 
 

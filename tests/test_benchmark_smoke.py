@@ -30,5 +30,8 @@ def test_benchmark_quick_runs_and_prints_the_table(tmp_path):
             "top-20 with snippets", "full search request (web page)")),
         "web, 16 clients: req/s, p95 ms (errors)",
         "export ZIP, docs/s (peak RSS)",
+        "pictures of all documents (numbers + 3 SVGs), p50 / p95 ms",
     ]
+    pictures = next(line for line in lines if line.startswith("| pictures"))
+    assert "not measured" not in pictures  # the pictures step ran (#18)
     assert not (tmp_path / "bench" / "BENCHMARKS.md").exists()

@@ -18,8 +18,9 @@ from web import create_app
 
 DOC = "1950-05-14-stalin-to-mao-no-8600"
 SAMPLE_ARGS = {"doc_id": DOC, "person_id": "stalin", "set_id": "may-1950", "archive_id": "APRF",
-               "filename": "archive.css"}
+               "filename": "archive.css", "kind": "network"}
 SELECTED = "1950-05-14-stalin-to-mao-no-8600,1949-03-05-stalin-kim-conversation"
+SAMPLE_EXTS = {"pictures.file": ("svg", "png")}  # other routes with an ext: the citation files
 QUERIES = {  # extra query strings per route: searches, facets, paging, every export format
     "pages.search": ["", "q=Stalin&sender=stalin&year=1950&sort=-date&page=2&page_size=5",
                      "q=%22unbalanced"],
@@ -124,7 +125,8 @@ def every_url(app) -> list[str]:
     for rule in app.url_map.iter_rules():
         values = {name: SAMPLE_ARGS.get(name) for name in rule.arguments}
         if "ext" in rule.arguments:
-            expanded = [{**values, "ext": ext} for ext in ("ris", "bib", "json")]
+            expanded = [{**values, "ext": ext}
+                        for ext in SAMPLE_EXTS.get(rule.endpoint, ("ris", "bib", "json"))]
         else:
             expanded = [values]
         for args in expanded:

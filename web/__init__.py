@@ -43,11 +43,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # header, whatever a client puts there. A doubled slash is simply not found.
     app.url_map.merge_slashes = False
 
-    from . import api, errors, exports, pages, security, selection, unapi
+    from . import api, errors, exports, pages, pictures, security, selection, unapi
 
     security.init_app(app)
     errors.init_app(app)
     pages.init_app(app)
+    pictures.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(unapi.bp)

@@ -46,7 +46,7 @@ def home():
 @bp.get("/search")
 def search():
     try:
-        search_request, result = run_search(request.args)
+        search_request, result = run_search(request.args, pictures=True)
     except SearchError as error:  # a 400 that keeps what the user typed and the active filters
         page = search_error_page(request.args, error, services().browser.people_map())
         return render_template("search.html", page=page), 400
@@ -134,9 +134,9 @@ def document_set(set_id: str):
 
 @bp.get("/help")
 def help():
-    from archive.help import QUERY_SECTIONS
+    from archive.help import PICTURE_SECTIONS, QUERY_SECTIONS
 
-    return render_template("help.html", sections=QUERY_SECTIONS)
+    return render_template("help.html", sections=QUERY_SECTIONS, pictures=PICTURE_SECTIONS)
 
 
 def _more_like_this(doc_id: str) -> list:

@@ -69,12 +69,13 @@ class SearchPage:
         return [(k, v) for k, v in self.params if k not in drop and k != "page"]
 
 
-def run_search(args: MultiDict):
-    """(SearchRequest, SearchResult) for a query string; raises SearchError for a bad value."""
+def run_search(args: MultiDict, pictures: bool = False):
+    """(SearchRequest, SearchResult) for a query string; raises SearchError for a bad value.
+    `pictures`: the result carries the timeline, network and routes of all its documents."""
     from archive.search import SearchRequest
 
     search_request = SearchRequest.from_params(args.to_dict(flat=False))
-    return search_request, services().search.search(search_request)
+    return search_request, services().search.search(search_request, pictures=pictures)
 
 
 def search_error_page(args: MultiDict, error, people) -> SearchPage:
