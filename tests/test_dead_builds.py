@@ -25,9 +25,9 @@ from archive.search import SearchRequest, SearchService, SearchUnavailable
 from archive.settings import load_config
 
 ROOT = Path(__file__).parent.parent
-DOCUMENTS = 500
+DOCUMENTS = 1500  # indexing lasts several seconds even on an idle machine
 # The parallel writer starts at 2,000 documents (whoosh_backend.PARALLEL_THRESHOLD); the builds
-# here lower that so that 500 documents keep the two workers busy for seconds: the same code.
+# here lower that so that these documents keep the two workers busy for seconds: the same code.
 BUILD = [sys.executable, "-c",
          "import sys; import archive.whoosh_backend as engine; engine.PARALLEL_THRESHOLD = 100; "
          "from archive.cli import main; sys.exit(main(['build', '--full', '--quiet']))"]
@@ -137,12 +137,12 @@ def test_sigkill_during_a_full_build_leaves_no_worker_and_no_lock(large):
     env = {**os.environ, "ARCHIVE_DOCUMENTS_DIR": str(config.documents_dir),
            "ARCHIVE_INDEX_DIR": str(config.index_dir)}
     env.pop("ARCHIVE_DATABASE_URL", None)
-    for delay in (0.0, 1.5):  # a fresh index
+    for delay in (0.0, 1.0):  # a fresh index
         kill_mid_indexing(config, env, delay)
         assert reader_sees(config) == (0, 0, 0)
     subprocess.run(BUILD, env=env, check=True, timeout=600)
     assert reader_sees(config) == (1, DOCUMENTS, DOCUMENTS)
-    for delay in (0.5, 3.0):  # a rebuilt index: readers keep the last complete build
+    for delay in (0.3, 1.6):  # a rebuilt index: readers keep the last complete build
         kill_mid_indexing(config, env, delay)
         assert reader_sees(config) == (1, DOCUMENTS, DOCUMENTS)
     subprocess.run(BUILD, env=env, check=True, timeout=600)
