@@ -47,3 +47,16 @@ def config(tmp_path) -> Callable[..., Config]:
         return _make(tmp_path / f"archive-{next(counter)}", collection, env)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, for the browser tests (see browser_support)."""
+    from browser_support import ARGS, CHROMIUM
+
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="browser tests need the playwright package")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()

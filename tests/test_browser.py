@@ -7,51 +7,21 @@ downloads a browser here. Screenshots go to tests/artifacts/ (gitignored) for re
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
+from browser_support import ARTIFACTS, MARKS, SIZES, serving
 from web_support import build_web_archive
 
-from web import create_app
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 DOC = "1950-05-14-stalin-to-mao-no-8600"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need /usr/bin/chromium "
-                       "(apt-get install chromium)"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """The app served on a free loopback port (a threaded WSGI server in this process, so that
-    the tests share the app's state), over a built fixture archive."""
-    from werkzeug.serving import make_server
-
-    app = create_app({"ARCHIVE_CONFIG": build_web_archive(tmp_path_factory.mktemp("browser"))})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="browser tests need the playwright package")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with serving(build_web_archive(tmp_path_factory.mktemp("browser"))) as url:
+        yield url
 
 
 @pytest.fixture

@@ -7,18 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM, SIZES, browser, server  # noqa: F401 (fixtures)
+from browser_support import ARTIFACTS, MARKS, SIZES
+from test_browser import server  # noqa: F401 (fixture)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need /usr/bin/chromium "
-                       "(apt-get install chromium)"),
-]
+pytestmark = MARKS
 QUERY = "/search?q=Stalin"
 
 
 @pytest.fixture(params=list(SIZES))
-def page(request, browser):  # noqa: F811
+def page(request, browser):
     width, height = SIZES[request.param]
     context = browser.new_context(viewport={"width": width, "height": height})
     tab = context.new_page()

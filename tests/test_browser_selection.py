@@ -6,61 +6,29 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
+from browser_support import MARKS, serving
 from web_support import build_web_archive
 
 from archive.build import rebuild
 from archive.catalog import Catalog
 from archive.settings import load_config
-from web import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 ROOT = Path(__file__).parent.parent
 NO_8600 = "1950-05-14-stalin-to-mao-no-8600"
 
-if not CHROMIUM.exists() and os.environ.get("ARCHIVE_REQUIRE_SERVICES"):
-    raise RuntimeError("ARCHIVE_REQUIRE_SERVICES is set but /usr/bin/chromium is missing")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need /usr/bin/chromium "
-                       "(apt-get install chromium)"),
-]
-
-
-def serve(config):
-    from werkzeug.serving import make_server
-
-    httpd = make_server("127.0.0.1", 0, create_app({"ARCHIVE_CONFIG": config}), threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    return httpd, thread, f"http://127.0.0.1:{httpd.server_port}"
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    httpd, thread, url = serve(build_web_archive(tmp_path_factory.mktemp("browser-selection")))
-    yield url
-    httpd.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="browser tests need the playwright package")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with serving(build_web_archive(tmp_path_factory.mktemp("browser-selection"))) as url:
+        yield url
 
 
 def new_page(browser, problems: list[str], **options):
@@ -160,22 +128,20 @@ def test_a_thousand_documents_share_by_url(browser, tmp_path_factory):
     finally:
         catalog.dispose()
     assert len(ids) == 1000
-    httpd, thread, server = serve(config)
     problems: list[str] = []
     try:
-        context, tab = new_page(browser, problems)
-        tab.goto(server + "/selection?ids=" + ",".join(ids[:3]))
-        assert listed(tab) == ids[:3]
-        tab.goto(server + "/selection#ids=" + ",".join(ids))  # the link a long selection shares
-        tab.wait_for_selector(".selection-list li >> nth=999")
-        assert listed(tab) == ids
-        share = tab.locator("#share-link").get_attribute("href")
-        assert share == "/selection#ids=" + ",".join(ids)
-        jsonl = download(tab, "JSONL").decode("utf-8").splitlines()
-        assert len(jsonl) == 1000
-        context.close()
+        with serving(config) as server:
+            context, tab = new_page(browser, problems)
+            tab.goto(server + "/selection?ids=" + ",".join(ids[:3]))
+            assert listed(tab) == ids[:3]
+            tab.goto(server + "/selection#ids=" + ",".join(ids))  # the link a long selection shares
+            tab.wait_for_selector(".selection-list li >> nth=999")
+            assert listed(tab) == ids
+            share = tab.locator("#share-link").get_attribute("href")
+            assert share == "/selection#ids=" + ",".join(ids)
+            jsonl = download(tab, "JSONL").decode("utf-8").splitlines()
+            assert len(jsonl) == 1000
+            context.close()
     finally:
-        httpd.shutdown()
-        thread.join(timeout=5)
         shutil.rmtree(root, ignore_errors=True)
     assert problems == []
