@@ -286,6 +286,7 @@ class SearchService:
         self._lock = threading.Lock()
         self._retired: list[tuple[float, object]] = []
         self._cache: OrderedDict = OrderedDict()
+        self._pictures_cache: OrderedDict = OrderedDict()
         self._cache_size = cache_size
 
     # generations
@@ -365,6 +366,7 @@ class SearchService:
                 self._catalog.dispose()
                 self._catalog = None
             self._cache.clear()
+            self._pictures_cache.clear()
 
     # searching
 
@@ -407,9 +409,23 @@ class SearchService:
             facets=self._facets(state, request, counts), sort=sort,
             query_note=" ".join(parsed.notes) or None, suggestions=suggestions,
             generation=state.number, pages=-(-total // request.page_size),
-            pictures=drawing.compute(state.index.columns, final, request, state.people, state.places)
-            if pictures else None,
+            pictures=self._pictures(state, request, final) if pictures else None,
         )
+
+    def _pictures(self, state: _Generation, request: SearchRequest, final: np.ndarray):
+        """The pictures of the whole result set: the same on every page (their links go to page 1),
+        so kept without the page number (page 2 of a search draws nothing again)."""
+        key = (state.build, replace(request, page=1))
+        with self._lock:
+            if key in self._pictures_cache:
+                self._pictures_cache.move_to_end(key)
+                return self._pictures_cache[key]
+        drawn = drawing.compute(state.index.columns, final, request, state.people, state.places)
+        with self._lock:
+            self._pictures_cache[key] = drawn
+            while len(self._pictures_cache) > self._cache_size:
+                self._pictures_cache.popitem(last=False)
+        return drawn
 
     def _run(self, state: _Generation, request: SearchRequest, limit: int | None = None):
         """Parse, match, filter and count; the matches in sort order (only the first `limit`

@@ -4,6 +4,8 @@ Xi are Stalin, Shtikov is Shtykov)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import pytest
 
 from archive.search import SearchRequest, SearchService
@@ -201,3 +203,24 @@ def test_network_of_documents_without_correspondents_is_empty():
 
     network = drawing.network(_columns({}, {}), np.arange(2), SearchRequest(), PeopleAuthority([]))
     assert (network.nodes, network.edges, network.others) == ([], [], 0)
+
+
+def test_every_page_of_a_search_has_the_pictures_of_the_whole_set_drawn_once(service):
+    first = service.search(SearchRequest(q="Stalin", page_size=5), pictures=True)
+    second = service.search(SearchRequest(q="Stalin", page_size=5, page=2), pictures=True)
+    assert second.hits != first.hits and first.pictures.total == first.total
+    assert second.pictures is first.pictures  # kept by the search, not by its page
+    by_date = service.search(SearchRequest(q="Stalin", page_size=5, sort="date"), pictures=True)
+    assert without_links(by_date.pictures) == without_links(first.pictures)
+    assert by_date.pictures != first.pictures  # its links keep the order asked for
+
+
+def without_links(pictures) -> dict:
+    def numbers(value):
+        if isinstance(value, dict):
+            return {k: numbers(v) for k, v in value.items() if k != "params"}
+        if isinstance(value, list | tuple):
+            return [numbers(v) for v in value]
+        return value
+
+    return numbers(asdict(pictures))
