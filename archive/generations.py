@@ -48,7 +48,10 @@ class BuildState:
 
 
 def index_path(config: Config, generation: int) -> Path:
-    return config.index_dir / "whoosh" / f"{generation:06d}"
+    """The folder of a generation, where the configured engine keeps it (archive.engines)."""
+    from .engines import engine
+
+    return engine(config).generation_path(generation)
 
 
 def state_of(values: dict[str, str]) -> BuildState:

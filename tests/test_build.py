@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from support import DATA, make_archive, snapshot
 
-from archive import whoosh_backend
-from archive.build import BuildLock, BuildLocked, index_path, rebuild
+from archive.build import BuildLock, BuildLocked, rebuild
 from archive.catalog import Catalog
 from archive.cli import main
+from archive.engines.whoosh import index as whoosh_backend
+from archive.generations import index_path
 
 TEMPLATE = (DATA / "minimal" / "valid-telegram.md").read_text(encoding="utf-8")
 

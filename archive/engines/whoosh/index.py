@@ -1,4 +1,4 @@
-"""The Whoosh index: the only module that imports Whoosh.
+"""The Whoosh index (with archive.engines.whoosh.postings, the numpy matching over it).
 
 One directory per index generation; a build writes a new generation and the catalog's state says
 which one is current, so readers never see a half-written index. Beside the segments each
@@ -32,12 +32,13 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from . import analysis, facets, postings, spelling
-from . import query as q
-from .index_fields import index_fields
-from .people import PeopleAuthority
-from .records import Record
-from .vocabulary import Vocabulary
+from ... import analysis, facets, spelling
+from ... import query as q
+from ...index_fields import index_fields
+from ...people import PeopleAuthority
+from ...records import Record
+from ...vocabulary import Vocabulary
+from . import postings
 
 DEFAULT_FIELDS = {"title": 2.0, "text": 1.0, "names": 1.5, "subject": 1.5}
 TERM_CACHE_BYTES = 256 << 20  # posting arrays kept per generation (a few thousand terms)
