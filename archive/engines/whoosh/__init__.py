@@ -1,7 +1,9 @@
 """The Whoosh engine (the embedded default): the only package that imports Whoosh.
 
-`index` writes and reads Whoosh indexes, `postings` matches and scores queries over the posting
-arrays it reads through Whoosh (numpy). Generations live in `<ARCHIVE_INDEX_DIR>/whoosh/000001`...
+`schema` holds the schema, its analysis and the one patched Whoosh class, `writing` writes full
+and incremental generations (with their facet columns), `index` opens one for searching, and
+`postings` matches and scores queries over the posting arrays `index` reads through Whoosh.
+Generations live in `<ARCHIVE_INDEX_DIR>/whoosh/000001`...
 Whoosh is imported only when an index is written or opened, never to find where one lives.
 """
 
@@ -34,20 +36,20 @@ class WhooshEngine:
 
     def create(self, path: Path, records: Iterable[Record], people: PeopleAuthority,
                places: Vocabulary | None = None) -> int:
-        from . import index
+        from . import writing
 
-        return index.create_index(path, records, people, places)
+        return writing.create_index(path, records, people, places)
 
     def update(self, path: Path, changed: Iterable[Record], removed: Iterable[str],
                people: PeopleAuthority, places: Vocabulary | None = None) -> None:
-        from . import index
+        from . import writing
 
-        index.update_index(path, changed, removed, people, places)
+        writing.update_index(path, changed, removed, people, places)
 
     def document_count(self, path: Path) -> int:
-        from . import index
+        from . import writing
 
-        return index.document_count(path)
+        return writing.document_count(path)
 
     def open(self, path: Path) -> Index:
         from .index import Index
