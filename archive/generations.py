@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .engines import engine
 from .records import Archive, Person, archive_from_dict, person_from_dict
 from .settings import Config
 from .vocabulary import Vocabulary, vocabulary_from_list
@@ -49,8 +50,6 @@ class BuildState:
 
 def index_path(config: Config, generation: int) -> Path:
     """The folder of a generation, where the configured engine keeps it (archive.engines)."""
-    from .engines import engine
-
     return engine(config).generation_path(generation)
 
 
