@@ -23,8 +23,9 @@ from . import lemmas
 from .build_lock import BuildError, BuildLock, BuildLocked  # noqa: F401 - raised by rebuild
 from .catalog import Catalog
 from .documents import KnownFile, load_collection
+from .engines import Engine, engine
 from .files import read_regular
-from .generations import BuildState, index_path, save_authorities, save_build, state_of
+from .generations import BuildState, save_authorities, save_build, state_of
 from .records import Problem, Record
 from .settings import Config
 
@@ -65,16 +66,19 @@ def rebuild(config: Config, *, allow_invalid: bool = False, progress: Progress |
     """Bring catalog and index up to date with the documents folder.
 
     Raises BuildLocked when another build runs, CatalogUnavailable (changing nothing) when the
-    catalog database cannot be reached or read. Returns status "invalid" (and changes nothing)
-    when a document is invalid and `allow_invalid` is false.
+    catalog database cannot be reached or read, SettingError when the search engine setting
+    cannot be used. Returns status "invalid" (and changes nothing) when a document is invalid
+    and `allow_invalid` is false.
     """
     started = time.monotonic()
+    search_engine = engine(config)  # the one place a build chooses it (archive.engines)
     try:
         with BuildLock(config.index_dir / "build.lock"):
             catalog = Catalog(config.database_url)
             try:
                 catalog.create()
-                report = _rebuild(config, catalog, allow_invalid, progress or _silent, full)
+                report = _rebuild(config, search_engine, catalog, allow_invalid, progress or _silent,
+                                  full)
             finally:
                 catalog.dispose()
     except OSError as error:  # before the catalog commits, nothing readers use has changed
@@ -83,13 +87,13 @@ def rebuild(config: Config, *, allow_invalid: bool = False, progress: Progress |
     return report
 
 
-def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Progress,
-             full: bool) -> BuildReport:
+def _rebuild(config: Config, search_engine: Engine, catalog: Catalog, allow_invalid: bool,
+             progress: Progress, full: bool) -> BuildReport:
     state = catalog.state()  # raises CatalogUnavailable: an unreadable catalog is not an empty one
     generation = state_of(state).generation
-    _clear_leftovers(config, generation)
+    _clear_leftovers(search_engine, generation)
     authorities = authority_hash(config)
-    current = index_path(config, generation)
+    current = search_engine.generation_path(generation)
     full = full or state.get("authority_hash") != authorities or not current.is_dir()
     cache = None if full else catalog.cached_record
     with _collector_paused():
@@ -121,20 +125,18 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
             catalog.remember_files(file_stats)
         return report
 
-    from . import whoosh_backend  # here: a build with nothing to do never loads the engine
-
     new_generation = generation + 1
     built = BuildState(new_generation, uuid.uuid4().hex)  # never repeats, unlike the number
-    target = index_path(config, new_generation)
+    target = search_engine.generation_path(new_generation)
     scratch = target.with_name(f"tmp-{new_generation:06d}-{os.getpid()}")
     if full:
         ordered = sorted(records.values(), key=lambda r: (r.date.earliest, r.id))
-        whoosh_backend.create_index(scratch, _counting(ordered, progress), collection.people,
-                                    collection.places)
+        search_engine.create(scratch, _counting(ordered, progress), collection.people,
+                             collection.places)
     else:
         shutil.copytree(current, scratch, copy_function=os.link)  # segment files are write-once
-        whoosh_backend.update_index(scratch, _counting(changed, progress), removed,
-                                    collection.people, collection.places)
+        search_engine.update(scratch, _counting(changed, progress), removed, collection.people,
+                             collection.places)
     cited = {ref.archive for record in (records.values() if full else changed)
              for ref in record.archive_refs}
     if not full:
@@ -163,7 +165,7 @@ def _rebuild(config: Config, catalog: Catalog, allow_invalid: bool, progress: Pr
         file_stats=file_stats,
         full=full,
     )
-    _clear_old_generations(config, new_generation)
+    _clear_old_generations(search_engine, new_generation)
     report.status = "built"
     report.generation = new_generation
     report.build_id = built.build_id
@@ -224,9 +226,9 @@ def _sets_hash(sets) -> str:
                           .encode()).hexdigest()
 
 
-def _clear_leftovers(config: Config, generation: int) -> None:
+def _clear_leftovers(search_engine: Engine, generation: int) -> None:
     """Remove what a killed build left: scratch folders and generations never committed."""
-    folder = config.index_dir / "whoosh"
+    folder = search_engine.generations_dir()
     if not folder.is_dir():
         return
     for path in folder.iterdir():
@@ -235,9 +237,9 @@ def _clear_leftovers(config: Config, generation: int) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _clear_old_generations(config: Config, generation: int) -> None:
+def _clear_old_generations(search_engine: Engine, generation: int) -> None:
     """Keep the new generation and the one before (readers may still be using it)."""
-    for path in (config.index_dir / "whoosh").iterdir():
+    for path in search_engine.generations_dir().iterdir():
         if path.name.isdigit() and int(path.name) < generation - 1:
             shutil.rmtree(path, ignore_errors=True)
 

@@ -1,4 +1,4 @@
-"""What a record is indexed as, in plain Python (archive.whoosh_backend writes it): the
+"""What a record is indexed as, in plain Python (archive.engines.whoosh.index writes it): the
 searchable text without Markdown, every form of every correspondent's name, the people, archive
 and fond terms, the stored fields, and the facet values of `archive.facets`."""
 

@@ -1,7 +1,7 @@
 """The search service: one plain-Python API for the CLI, the web app and exports.
 
 `SearchService.search(SearchRequest)` parses the query (archive.query), asks the index for the
-matching document numbers (archive.whoosh_backend, the only module that knows Whoosh), then filters
+matching document numbers (the configured engine, archive.engines: Whoosh by default), then filters
 dates and facets and counts facets over numpy columns (archive.facets), sorts, and highlights only
 the page shown (archive.snippets). One opened index per build is shared by all threads; the
 current build is checked at most once a second, and results are cached per (build, request):
@@ -21,10 +21,11 @@ from datetime import date
 
 import numpy as np
 
-from . import analysis, deadline, facets, generations, lemmas, query, relax
+from . import analysis, deadline, engines, facets, generations, lemmas, query, relax
 from . import pictures as drawing
 from .archives import archive_names
 from .deadline import SearchTimeout
+from .engines import SearchIndex
 from .expansion import Expander
 from .people import PeopleAuthority, normalize_name
 from .query import SearchError
@@ -254,7 +255,7 @@ class SearchResult:
 @dataclass
 class _Generation:
     build: generations.BuildState
-    index: object  # whoosh_backend.Index
+    index: SearchIndex
     people: PeopleAuthority
     archives: dict[str, str]  # normalised archive name -> id
     places: Vocabulary | None = None
@@ -312,9 +313,8 @@ class SearchService:
             return self._current
 
     def _swap(self, build: generations.BuildState, now: float) -> None:
-        from .whoosh_backend import Index  # the one place the engine is chosen
-
-        path = generations.index_path(self.config, build.generation)
+        search_engine = engines.engine(self.config)  # the one place a search chooses it
+        path = search_engine.generation_path(build.generation)
         if build.generation == 0 or not path.is_dir():
             raise SearchUnavailable("no index yet: run `archive build` first")
         written_by = generations.load_build_id(path)
@@ -330,7 +330,7 @@ class SearchService:
         for cited in generations.load_cited_archives(path):  # archives not in the authority
             archives.setdefault(normalize_name(cited), cited)
         places, terms = generations.load_vocabularies(path)
-        generation = _Generation(build, Index(path), people, archives, places, terms,
+        generation = _Generation(build, search_engine.open(path), people, archives, places, terms,
                                  lemmas.load(path))
         if self._current is not None:
             # requests in flight may still read the old one: close it a little later

@@ -34,6 +34,13 @@ SETTINGS: tuple[Setting, ...] = (
         "unset, the web reader uses the address each request came to, and the CLI the default "
         "(saying so on stderr).",
     ),
+    Setting(
+        "ARCHIVE_SEARCH_URL",
+        "",
+        "Search engine: empty means the embedded Whoosh index under ARCHIVE_INDEX_DIR; an "
+        "http(s)://host:port[/prefix] address will name an OpenSearch cluster (not built yet: "
+        "for now such an address is refused with an error).",
+    ),
     Setting("ARCHIVE_MAX_FILE_BYTES", "5000000", "Largest document file accepted, in bytes."),
     Setting(
         "ARCHIVE_SEARCH_DEADLINE",
@@ -53,6 +60,7 @@ class Config:
     max_file_bytes: int
     search_deadline: float = 2.0  # seconds; 0: none
     base_url_set: bool = False  # ARCHIVE_BASE_URL was given (else base_url is the default)
+    search_url: str = ""  # empty: Whoosh under index_dir (archive.engines.engine)
 
     @property
     def authority_dir(self) -> Path:
@@ -78,6 +86,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: str) -> Config:
         max_file_bytes=int(values["ARCHIVE_MAX_FILE_BYTES"]),
         search_deadline=_seconds("ARCHIVE_SEARCH_DEADLINE", values["ARCHIVE_SEARCH_DEADLINE"]),
         base_url_set=bool(env.get("ARCHIVE_BASE_URL") or overrides.get("ARCHIVE_BASE_URL")),
+        search_url=values["ARCHIVE_SEARCH_URL"].strip(),
     )
 
 

@@ -15,8 +15,9 @@ import pytest
 from markupsafe import escape
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from archive import deadline, postings, query
+from archive import deadline, query
 from archive.cli import main
+from archive.engines.whoosh import postings
 from archive.search import SearchError, SearchRequest, SearchService, SearchTimeout
 from web import create_app
 
@@ -257,7 +258,7 @@ def test_the_deadline_setting_is_checked(value, monkeypatch, capsys):
 def test_phrases_read_common_words_only_where_the_rare_ones_are(built_archive, phrase):
     """A fresh generation: a common word's positions are read only in the candidate documents,
     and the matches are Whoosh's own."""
-    from archive.whoosh_backend import Index
+    from archive.engines.whoosh.index import Index
 
     service = SearchService(built_archive)
     index = Index(service._state().index.path)
@@ -271,7 +272,7 @@ def test_phrases_read_common_words_only_where_the_rare_ones_are(built_archive, p
 
 
 def test_positions_of_candidates_are_the_positions_in_those_documents(service):
-    from archive.whoosh_backend import Index
+    from archive.engines.whoosh.index import Index
 
     index = Index(service._state().index.path)
     try:

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from support import DATA, make_archive, snapshot
 
-from archive import whoosh_backend
-from archive.build import BuildLock, BuildLocked, index_path, rebuild
+from archive.build import BuildLock, BuildLocked, rebuild
 from archive.catalog import Catalog
 from archive.cli import main
+from archive.engines.whoosh import writing as whoosh_writing
+from archive.generations import index_path
 
 TEMPLATE = (DATA / "minimal" / "valid-telegram.md").read_text(encoding="utf-8")
 
@@ -38,7 +39,7 @@ def state_of(config):
     finally:
         catalog.dispose()
     generation = int(state["generation"])
-    return generation, titles, whoosh_backend.document_count(index_path(config, generation))
+    return generation, titles, whoosh_writing.document_count(index_path(config, generation))
 
 
 def test_first_build_then_up_to_date(tmp_path):

@@ -12,8 +12,9 @@ import pytest
 from support import make_archive
 
 from archive import facets
-from archive.build import index_path, rebuild
+from archive.build import rebuild
 from archive.catalog import Catalog
+from archive.generations import index_path
 
 COLLECTION = Path(__file__).parent / "data" / "collection"
 

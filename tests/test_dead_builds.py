@@ -26,10 +26,11 @@ from archive.settings import load_config
 
 ROOT = Path(__file__).parent.parent
 DOCUMENTS = 1500  # indexing lasts several seconds even on an idle machine
-# The parallel writer starts at 2,000 documents (whoosh_backend.PARALLEL_THRESHOLD); the builds
-# here lower that so that these documents keep the two workers busy for seconds: the same code.
+# The parallel writer starts at 2,000 documents (archive.engines.whoosh.writing's
+# PARALLEL_THRESHOLD); the builds here lower that so that these documents keep the two workers
+# busy for seconds: the same code.
 BUILD = [sys.executable, "-c",
-         "import sys; import archive.whoosh_backend as engine; engine.PARALLEL_THRESHOLD = 100; "
+         "import sys; import archive.engines.whoosh.writing as engine; engine.PARALLEL_THRESHOLD = 100; "
          "from archive.cli import main; sys.exit(main(['build', '--full', '--quiet']))"]
 
 

@@ -1,4 +1,4 @@
-"""The numpy query engine (archive.postings) against Whoosh's own matching and scoring.
+"""The numpy query engine (archive.engines.whoosh.postings) against Whoosh's own matching and scoring.
 
 For a table of queries on the fixture collection, the engine must find exactly the documents
 Whoosh finds, with the same BM25F scores, on a freshly built index and on one changed by an
@@ -12,8 +12,9 @@ import shutil
 import numpy as np
 import pytest
 
-from archive import analysis, postings, query
+from archive import analysis, query
 from archive.build import rebuild
+from archive.engines.whoosh import postings
 from archive.search import SearchRequest, SearchService, _Toggles
 from archive.snippets import Marker, highlight
 

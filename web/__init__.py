@@ -15,6 +15,7 @@ from flask import Flask, current_app, request
 from werkzeug.routing import BaseConverter
 
 from archive.browse import Browser
+from archive.engines import engine
 from archive.settings import Config, load_config
 
 from .caches import BoundedCache
@@ -34,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if config is None:
         config = load_config(**{k: str(v) for k, v in test_config.items() if k.startswith("ARCHIVE_")})
     app.config.update({k: v for k, v in test_config.items() if not k.startswith("ARCHIVE_")})
+    engine(config)  # an unusable ARCHIVE_SEARCH_URL stops the app at start (SettingError), never a 500
     app.extensions["archive"] = Services(config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False

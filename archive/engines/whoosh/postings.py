@@ -1,6 +1,6 @@
 """Matching and scoring a query tree over posting arrays (numpy; no search engine).
 
-The engine (archive.whoosh_backend) stays the store of the inverted index; it hands out each
+The Whoosh index (archive.engines.whoosh.index) stays the store of the inverted index; it hands out each
 term's posting list once per generation as numpy arrays (`Postings`, kept in a `TermCache`), the
 field lengths for BM25, and position checks for phrase candidates. Everything else happens here,
 a handful of vectorised operations per query node instead of Python work per matching document:
@@ -25,8 +25,8 @@ from typing import Protocol
 
 import numpy as np
 
-from . import analysis, deadline
-from . import query as q
+from ... import analysis, deadline
+from ... import query as q
 
 B, K1 = 0.75, 1.2
 # Index words that the prefix (word*) and fuzzy (word~) terms of one query may stand for in all:

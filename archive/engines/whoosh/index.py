@@ -1,21 +1,10 @@
-"""The Whoosh index: the only module that imports Whoosh.
-
-One directory per index generation; a build writes a new generation and the catalog's state says
-which one is current, so readers never see a half-written index. Beside the segments each
-generation holds `columns.npz` (archive.facets): the facet and date columns by document number,
-so that searches count facets and filter dates in numpy rather than through Whoosh.
-
-Analysis is archive.analysis wrapped as a Whoosh tokenizer: Latin words stemmed as English,
-Cyrillic words stemmed as Russian plus their transliteration, diacritics folded. `spell` keeps
-the folded, unstemmed words (doc ids only) for prefix, fuzzy and "did you mean". A word-pair
-(shingle) field for phrases was tried and dropped: Whoosh pays ~50-90 us per distinct term at
-commit, and pairs multiplied the vocabulary (345,000 terms for 1,000 documents; build 3x slower).
+"""Reading a Whoosh index generation for searching (archive.engines.SearchIndex): queries are
+matched and scored by archive.engines.whoosh.postings over posting arrays read here through
+Whoosh; facets and dates are filtered and counted over the generation's columns (archive.facets).
 """
 
 from __future__ import annotations
 
-import json
-import os
 import threading
 import weakref
 from collections.abc import Iterable
@@ -25,233 +14,26 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.analysis import Token as WhooshToken
-from whoosh.analysis import Tokenizer
-from whoosh.codec import whoosh3 as w3
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from . import analysis, facets, postings, spelling
-from . import query as q
-from .index_fields import index_fields
-from .people import PeopleAuthority
-from .records import Record
-from .vocabulary import Vocabulary
+from ... import analysis, facets, spelling
+from ... import query as q
+from . import (
+    postings,
+    schema,  # noqa: F401 - patches a Whoosh reader class (readers need it too)
+)
+from .writing import write_columns
 
 DEFAULT_FIELDS = {"title": 2.0, "text": 1.0, "names": 1.5, "subject": 1.5}
 TERM_CACHE_BYTES = 256 << 20  # posting arrays kept per generation (a few thousand terms)
-SEGMENTS_FILE = "segments.json"  # the Whoosh segments the columns were written from
-PARALLEL_THRESHOLD = 2000  # below this, starting worker processes costs more than it saves
 
-
-def _cache_missing_length_columns() -> None:
-    """Whoosh 2.7's per-document reader checks the disk (a stat) on every posting of a field that
-    has no length column (ID, KEYWORD, NUMERIC fields), because it caches only the columns it
-    finds. Caching the absence too removed ~265,000 stat calls from indexing 1,000 documents
-    (74 -> 85 documents/s)."""
-    reader_class = w3.W3PerDocReader
-    if getattr(reader_class, "_archive_caches_absence", False):
-        return
-    find = reader_class._cached_reader
-
-    def cached_reader(self, fieldname, column):
-        if fieldname not in self._readers:
-            self._readers[fieldname] = find(self, fieldname, column)
-        return self._readers[fieldname]
-
-    reader_class._cached_reader = cached_reader
-    reader_class._archive_caches_absence = True
-
-
-_cache_missing_length_columns()
-
-
-class _Mixed(Tokenizer):
-    """Words -> stems (English for Latin, Russian + transliteration for Cyrillic), with offsets."""
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            t.original = t.text = value
-            t.boost, t.stopped = 1.0, False
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar, t.endchar = start_char, start_char + len(value)
-            yield t
-            return
-        for token in analysis.tokens(value):
-            for term in token.terms:
-                t.text = term
-                t.boost, t.stopped = 1.0, False
-                if positions:
-                    t.pos = start_pos + token.pos
-                if chars:
-                    t.startchar, t.endchar = start_char + token.start, start_char + token.end
-                yield t
-
-
-class _Plain(Tokenizer):
-    """Folded, unstemmed words (the spelling vocabulary)."""
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        words = analysis.plain_words(value) if tokenize else [value]
-        for i, word in enumerate(words):
-            t.text, t.boost, t.stopped = word, 1.0, False
-            if positions:
-                t.pos = start_pos + i
-            yield t
-
-
-MIXED = _Mixed()
-PLAIN = _Plain()
-
-
-def _keyword(analyzer) -> KEYWORD:
-    """Terms without frequencies or positions (doc ids only: the cheapest postings to write)."""
-    field = KEYWORD()
-    field.analyzer = analyzer
-    return field
-
-
-def schema() -> Schema:
-    return Schema(
-        id=ID(unique=True, stored=True, sortable=True),
-        title=TEXT(analyzer=MIXED, stored=True),
-        text=TEXT(analyzer=MIXED, stored=True),
-        spell=_keyword(PLAIN),
-        names=TEXT(analyzer=MIXED),
-        people=KEYWORD(commas=True),
-        sender=KEYWORD(commas=True, stored=True),
-        recipient=KEYWORD(commas=True, stored=True),
-        via=KEYWORD(commas=True, stored=True),
-        archive=KEYWORD(commas=True, stored=True),
-        fond=KEYWORD(commas=True, lowercase=True),
-        type=ID(stored=True),
-        language=ID(stored=True),
-        subject=TEXT(analyzer=MIXED, stored=True),
-        number=TEXT(analyzer=MIXED, stored=True),
-        date_start=NUMERIC(int, bits=32, stored=True),
-        date_end=NUMERIC(int, bits=32, stored=True),
-        date_text=STORED(),
-        summary=STORED(),
-        facets=COLUMN(),
-    )
-
-
-# -- writing ---------------------------------------------------------------------------------
-
-def create_index(path: Path, records: Iterable[Record], people: PeopleAuthority,
-                 places: Vocabulary | None = None) -> int:
-    """Write a new index at `path` (which must not exist yet); returns the number of documents.
-
-    Large collections are indexed by two processes, each writing its own segment (Whoosh's
-    multiprocessing writer): measured 85 -> 152 documents/s on two cores at 1,000 documents.
-    """
-    records = list(records)
-    path.mkdir(parents=True)
-    ix = whoosh_index.create_in(str(path), schema())
-    parallel = len(records) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1
-    # Each indexing process sorts its postings in memory up to limitmb, then spills a run to disk
-    # and merges the runs at the end, a posting at a time. 512 MB instead of 128 at 100,000
-    # documents: 912 -> 616 s (110 -> 162 docs/s), peak RSS 1.5 -> 1.9 GB.
-    options = {"procs": 2, "multisegment": True, "limitmb": 512} if parallel else {"limitmb": 256}
-    options["compound"] = False  # see update_index
-    with ix.writer(**options) as writer:
-        for record in records:
-            writer.add_document(**index_fields(record, people, places))
-    ix.close()
-    write_columns(path)
-    return len(records)
-
-
-def update_index(path: Path, changed: Iterable[Record], removed: Iterable[str],
-                 people: PeopleAuthority, places: Vocabulary | None = None) -> None:
-    """Apply changes to an index copy at `path` (a new generation, never the one being served).
-
-    Segments stay separate files (`compound=False`): opening a compound segment copies each of
-    its parts into memory (0.6 s of a cold `archive search` at 100,000 documents), while plain
-    files are read in place.
-    """
-    ix = whoosh_index.open_dir(str(path))
-    with ix.writer(limitmb=128, compound=False) as writer:
-        for doc_id in removed:
-            writer.delete_by_term("id", doc_id)
-        for record in changed:
-            writer.update_document(**index_fields(record, people, places))
-    ix.close()
-    write_columns(path)
-
-
-def write_columns(path: Path) -> None:
-    """Save the facet columns of every document number as numpy arrays (archive.facets).
-
-    An incremental build's generation starts as a copy of the previous one, with its columns and
-    `segments.json`. The documents of the leading segments Whoosh kept as they were (it appends
-    new ones, marks deletions, and merges only the small last ones) keep their columns; only the
-    documents after them are read.
-    """
-    ix = whoosh_index.open_dir(str(path))
-    try:
-        with ix.reader() as reader:
-            size = reader.doc_count_all()
-            segments = [[leaf.segment().segment_id(), leaf.segment().doc_count_all()]
-                        for leaf, _ in reader.leaf_readers()]
-            live = np.ones(size, dtype=bool)  # deletions are few: mark them, not ask for each
-            for leaf, base in reader.leaf_readers():
-                live[[base + d for d in leaf.segment().deleted_docs()]] = False
-            previous = _reusable_columns(path, segments)
-            first = previous.size if previous is not None else 0
-            column = reader.column_reader("facets")
-            rows = [json.loads(column[d]) if live[d] else None for d in range(first, size)]
-    finally:
-        ix.close()
-    columns = facets.extend(previous, rows, live) if previous is not None else facets.build(rows)
-    facets.save(columns, path)
-    scratch = path / f".{SEGMENTS_FILE}.{os.getpid()}.tmp"
-    scratch.write_text(json.dumps(segments))
-    os.replace(scratch, path / SEGMENTS_FILE)  # never write into a hard-linked file
-
-
-def _reusable_columns(path: Path, segments: list[list]) -> facets.Columns | None:
-    """The previous columns of the documents in the segments Whoosh kept as they were: the
-    longest common prefix of the two segment lists (Whoosh appends a segment per commit and
-    merges only small ones, which come last, so the big first segments keep their numbers)."""
-    try:
-        before = json.loads((path / SEGMENTS_FILE).read_text())
-        previous = facets.load(path)
-    except (FileNotFoundError, ValueError):
-        return None
-    if previous.size != sum(n for _, n in before):
-        return None
-    kept = 0
-    for old, new in zip(before, segments, strict=False):
-        if old != new:
-            break
-        kept += 1
-    if not kept:
-        return None
-    return facets.head(previous, sum(n for _, n in before[:kept]))
-
-
-def document_count(path: Path) -> int:
-    ix = whoosh_index.open_dir(str(path))
-    try:
-        return ix.doc_count()
-    finally:
-        ix.close()
-
-
-# -- reading ---------------------------------------------------------------------------------
 
 class Index:
     """One generation opened for searching: a long-lived searcher shared by all threads.
 
-    Queries are matched and scored by archive.postings over numpy arrays that this class reads
+    Queries are matched and scored by archive.engines.whoosh.postings over numpy arrays that
+    this class reads
     through Whoosh's reader once per generation: each term's postings and positions (a
     `TermCache` bounded by bytes), each field's document lengths. Whoosh searchers are not
     thread-safe, so every call into Whoosh holds `_lock`; the numpy work happens outside it.
@@ -267,7 +49,7 @@ class Index:
         except FileNotFoundError:  # an index written before columns existed
             write_columns(path)
             self.columns = facets.load(path)
-        # the numpy query engine (archive.postings) reads each term's postings once per generation
+        # the numpy query engine (postings) reads each term's postings once per generation
         self.default_fields = DEFAULT_FIELDS
         self._schema = self._searcher.schema  # `Index.schema` re-reads the TOC file every time
         self.live = self.columns.live
@@ -303,7 +85,7 @@ class Index:
                 return docs[order], scores[order]
             return np.sort(np.fromiter(self._searcher.docs_for_query(wquery), dtype=np.int64)), None
 
-    # the numpy engine's source (archive.postings.Source)
+    # the numpy engine's source (postings.Source)
 
     def postings(self, field: str, term: str) -> postings.Postings:
         """One term's posting list as arrays, read through Whoosh once per generation (cached)."""
