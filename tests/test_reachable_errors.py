@@ -51,6 +51,18 @@ def test_an_index_folder_that_cannot_be_written_is_one_sentence(archive_dir, mon
         "index were left as they were (set ARCHIVE_INDEX_DIR to a folder you can write)\n"))
 
 
+@pytest.mark.parametrize("command", [["search", "Kim"], ["show", "valid-telegram"]])
+def test_building_first_into_a_folder_that_cannot_be_written_is_one_sentence(
+        archive_dir, monkeypatch, capsys, command):
+    index = _unwritable_folder(archive_dir)  # nothing built yet: these commands build first
+    monkeypatch.setenv("ARCHIVE_INDEX_DIR", str(index))
+    assert main(command) == 1
+    reason = os.strerror(1 if os.geteuid() == 0 else 13)
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"archive: cannot write the index folder {index} ({reason}: {index}); the catalog and "
+        "index were left as they were (set ARCHIVE_INDEX_DIR to a folder you can write)")
+
+
 @pytest.mark.parametrize("url, problem", [
     ("nosuchdb://host/db", "unknown database scheme 'nosuchdb'"),
     ("not a url", "not a database URL"),

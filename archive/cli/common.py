@@ -66,7 +66,7 @@ def build_if_missing(config: Config) -> None:
     generation = state.generation
     if generation and index_path(config, generation).is_dir():
         return
-    from ..build import BuildLocked, rebuild
+    from ..build import BuildError, BuildLocked, rebuild
 
     require_documents(config)
     print(f"archive: nothing built yet: building the catalog and index from {config.documents_dir} "
@@ -75,14 +75,23 @@ def build_if_missing(config: Config) -> None:
         report = rebuild(config, allow_invalid=True, progress=progress_printer())
     except BuildLocked as error:
         raise UserError(f"{error}; try again when it has finished", status=1) from None
+    except BuildError as error:  # e.g. an index folder that cannot be written
+        raise UserError(str(error), status=1) from None
+    report_automatic_build(report)
+
+
+def report_automatic_build(report) -> None:
+    """What a build started for the user (before reading or serving) says: UserError when the
+    authorities are invalid; invalid documents are left out, and said so."""
     if report.status == "invalid":
         raise UserError("cannot build: the name or archive authority is invalid "
                         "(run `archive check`)", status=1)
     if report.skipped:
         print(f"archive: left out {len(report.skipped)} invalid document(s); run `archive check`",
               file=sys.stderr)
-    print(f"archive: built generation {report.generation}: {report.documents} document(s)",
-          file=sys.stderr)
+    if report.status == "built":
+        print(f"archive: built generation {report.generation}: {report.documents} document(s)",
+              file=sys.stderr)
 
 
 # -- search options (search, export) --------------------------------------------------------

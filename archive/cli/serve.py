@@ -14,7 +14,7 @@ import os
 import sys
 
 from ..settings import Config
-from .common import UserError, require_documents
+from .common import UserError, report_automatic_build, require_documents
 
 MAX_DEFAULT_WORKERS = 4  # each worker holds its own caches: ~0.5 GB resident at 100,000
 # documents after 700 searches (columns, posting arrays up to 256 MB, citations)
@@ -60,15 +60,7 @@ def cmd_serve(args, config: Config) -> int:
     except BuildError as error:
         raise UserError(str(error), status=1) from None
     else:
-        if report.status == "invalid":
-            raise UserError("cannot build: the name or archive authority is invalid "
-                            "(run `archive check`)", status=1)
-        if report.skipped:
-            print(f"left out {len(report.skipped)} invalid document(s); run `archive check`",
-                  file=sys.stderr)
-        if report.status == "built":
-            print(f"built generation {report.generation}: {report.documents} document(s)",
-                  file=sys.stderr)
+        report_automatic_build(report)
 
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"serving {report_count(config)} document(s) on http://{host}:{args.port}/ "
