@@ -165,6 +165,7 @@ def _rebuild(config: Config, search_engine: Engine, catalog: Catalog, allow_inva
         file_stats=file_stats,
         full=full,
     )
+    search_engine.publish(target, catalog)
     _clear_old_generations(search_engine, new_generation)
     report.status = "built"
     report.generation = new_generation

@@ -1,12 +1,11 @@
 """The search service: one plain-Python API for the CLI, the web app and exports.
 
-`SearchService.search(SearchRequest)` parses the query (archive.query), asks the index for the
-matching document numbers (the configured engine, archive.engines: Whoosh by default), then filters
-dates and facets and counts facets over numpy columns (archive.facets), sorts, and highlights only
-the page shown (archive.snippets). One opened index per build is shared by all threads; the
-current build is checked at most once a second, and results are cached per (build, request):
-keyed by the build id, never by the generation number alone, which starts again at 1 when the
-index is deleted and rebuilt.
+`SearchService.search(SearchRequest)` parses the query (archive.query) into a plan that the
+configured engine (archive.engines: Whoosh by default) matches, filters, counts and orders, then
+labels the facets and highlights only the page shown (archive.snippets). One opened index per
+build is shared by all threads; the current build is checked at most once a second, and results
+are cached per (build, request): keyed by the build id, never by the generation number alone,
+which starts again at 1 when the index is deleted and rebuilt.
 """
 
 from __future__ import annotations
@@ -19,13 +18,10 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
-import numpy as np
-
-from . import analysis, deadline, engines, facets, generations, lemmas, query, relax
-from . import pictures as drawing
+from . import analysis, deadline, engines, generations, lemmas, query
 from .archives import archive_names
 from .deadline import SearchTimeout
-from .engines import SearchIndex
+from .engines import FACET_LIMIT, SearchIndex
 from .expansion import Expander
 from .people import PeopleAuthority, normalize_name
 from .query import SearchError
@@ -46,7 +42,6 @@ from .vocabulary import Vocabulary
 __all__ = ["FACETS", "SORTS", "SearchError", "SearchTimeout", "SearchUnavailable", "SearchRequest",
            "Name", "Hit", "FacetBucket", "SearchResult", "SearchService"]
 
-FACET_LIMIT = 50  # buckets per facet (selected values are always shown)
 SUGGESTED_WORDS = 8  # rare words of a query that "did you mean" looks at (each reads a letter's words)
 LANGUAGES = {"ru": "Russian", "zh": "Chinese", "ko": "Korean", "en": "English", "de": "German",
              "fr": "French", "ja": "Japanese"}
@@ -177,8 +172,8 @@ class SearchService:
 
     def _swap(self, build: generations.BuildState, now: float) -> None:
         search_engine = engines.engine(self.config)  # the one place a search chooses it
-        path = search_engine.generation_path(build.generation)
-        if build.generation == 0 or not path.is_dir():
+        path = search_engine.local_generation(build)
+        if path is None:
             raise SearchUnavailable("no index yet: run `archive build` first")
         written_by = generations.load_build_id(path)
         if written_by is not None and written_by != build.build_id:
@@ -258,41 +253,48 @@ class SearchService:
     def _search(self, state: _Generation, request: SearchRequest, pictures: bool = False
                 ) -> SearchResult:
         start = (request.page - 1) * request.page_size
-        parsed, final, counts, ordered, scores, sort = self._run(
-            state, request, limit=start + request.page_size)
-        total = int(final.sum())
-        page_docs = ordered[start:start + request.page_size]
-        page_scores = scores[start:start + request.page_size] if scores is not None else None
-        hits = self._hits(state, page_docs, page_scores, parsed.node)
+        plan = self._plan(state, request, offset=start, limit=request.page_size)
+        if pictures:
+            drawn = self._cached_pictures(state, request)
+            plan.pictures = None if drawn is not None else (state.people, state.places)
+        results = state.index.search(plan)
+        if pictures and drawn is None:
+            drawn = self._keep_pictures(state, request, results.pictures)
+        total = results.total
+        hits = self._hits(state, results.found, plan.node)
         deadline.check()
-        suggestions = self._suggestions(state, request, parsed, total)
+        suggestions = self._suggestions(state, request, plan.parsed, total)
         deadline.check()
         return SearchResult(
             hits=hits, total=total, page=request.page, page_size=request.page_size,
-            facets=self._facets(state, request, counts), sort=sort,
-            query_note=" ".join(parsed.notes) or None, suggestions=suggestions,
+            facets=self._facets(state, request, results.counts), sort=plan.sort,
+            query_note=" ".join(plan.parsed.notes) or None, suggestions=suggestions,
             generation=state.number, pages=-(-total // request.page_size),
-            pictures=self._pictures(state, request, final) if pictures else None,
+            pictures=drawn if pictures else None,
         )
 
-    def _pictures(self, state: _Generation, request: SearchRequest, final: np.ndarray):
-        """The pictures of the whole result set: the same on every page (their links go to page 1),
-        so kept without the page number (page 2 of a search draws nothing again)."""
+    # The pictures of the whole result set are the same on every page (their links go to page
+    # 1), so they are kept without the page number (page 2 of a search draws nothing again).
+
+    def _cached_pictures(self, state: _Generation, request: SearchRequest):
         key = (state.build, replace(request, page=1))
         with self._lock:
             if key in self._pictures_cache:
                 self._pictures_cache.move_to_end(key)
                 return self._pictures_cache[key]
-        drawn = drawing.compute(state.index.columns, final, request, state.people, state.places)
+        return None
+
+    def _keep_pictures(self, state: _Generation, request: SearchRequest, drawn):
+        key = (state.build, replace(request, page=1))
         with self._lock:
             self._pictures_cache[key] = drawn
             while len(self._pictures_cache) > self._cache_size:
                 self._pictures_cache.popitem(last=False)
         return drawn
 
-    def _run(self, state: _Generation, request: SearchRequest, limit: int | None = None):
-        """Parse, match, filter and count; the matches in sort order (only the first `limit`
-        of them in order, and perhaps a few more, when `limit` is given)."""
+    def _plan(self, state: _Generation, request: SearchRequest, offset: int = 0,
+              limit: int | None = None) -> engines.Plan:
+        """Parse the query and split its dates out: what the engine runs."""
         deadline.check()
         parsed = state.parse(request.q)
         node, start, end = _split_dates(parsed.node, *request.date_range())
@@ -301,51 +303,25 @@ class SearchService:
         sort = request.sort or ("relevance" if has_query else "date")
         if sort == "relevance" and not has_query:
             sort = "date"
-        index = state.index
-        columns = index.columns
-        docs, scores = index.match(node, scored=sort == "relevance")
-        docs, scores = relax.complete(index, parsed, docs, scores, scored=sort == "relevance")
-        deadline.check()
-        base = np.zeros(columns.size, dtype=bool)
-        base[docs] = True
-        base &= columns.live
-        dates = facets.date_mask(columns, start.toordinal() if start else None,
-                                 end.toordinal() if end else None)
-        if dates is not None:
-            base &= dates
-        final, counts = facets.filter_and_count(columns, base, dict(request.filters))
-        if sort == "relevance":
-            keep = final[docs]
-            docs, scores = docs[keep], scores[keep]
-            top = _first(-scores, limit)
-            docs, scores = docs[top], scores[top]
-            order = np.lexsort((columns.id_rank[docs], -scores))
-            return parsed, final, counts, docs[order], scores[order], sort
-        matched = np.flatnonzero(final)
-        primary = columns.date_start[matched] if sort == "date" else -columns.date_start[matched]
-        top = _first(primary, limit)
-        matched, primary = matched[top], primary[top]
-        order = np.lexsort((columns.id_rank[matched], primary))
-        return parsed, final, counts, matched[order], None, sort
+        return engines.Plan(parsed, start, end, dict(request.filters), sort, offset, limit,
+                            request=request)
 
     def iter_ids(self, request: SearchRequest) -> Iterator[str]:
         """Every matching id in the request's sort order, ignoring paging (for exports)."""
         request.validate()
         state = self._state()
         with deadline.within(self.config.search_deadline):
-            _, _, _, ordered, _, _ = self._run(state, request.normalized())
-        ids = state.index.columns.ids
-        for start in range(0, len(ordered), 1000):
-            yield from (str(i) for i in ids[ordered[start:start + 1000]])
+            plan = self._plan(state, request.normalized())
+            ids = state.index.ids(plan)
+            first = next(ids, None)  # matched within the deadline; reading the rest is not
+        if first is not None:
+            yield first
+            yield from ids
 
     def more_like_this(self, doc_id: str, limit: int = 5) -> list[Hit]:
         """Documents whose text is most like this one's ([] for an unknown id)."""
         state = self._state()
-        docnum = state.index.columns.docnums([doc_id]).get(doc_id)
-        if docnum is None:
-            return []
-        docs = [d for d in state.index.more_like(docnum, limit + 1) if d != docnum][:limit]
-        return self._hits(state, np.array(docs, dtype=np.int64), None, query.All())
+        return self._hits(state, state.index.more_like(doc_id, limit), query.All())
 
     def person_id(self, name: str, role: str = "sender") -> str:
         """The id of the person or body a name form stands for (for sender=... filters).
@@ -357,27 +333,27 @@ class SearchService:
 
     # building the result
 
-    def _hits(self, state: _Generation, docs: np.ndarray, scores, node) -> list[Hit]:
-        if not len(docs):
+    def _hits(self, state: _Generation, found: list[engines.Found], node) -> list[Hit]:
+        if not found:
             return []
         marks = state.index.highlight_terms(node)
         memo = Marker(*marks)  # the page's words, each analysed once
-        columns = state.index.columns
         hits = []
-        for i, (docnum, stored) in enumerate(zip(docs, state.index.stored(docs), strict=True)):
+        for doc in found:
             deadline.check()
+            stored = doc.stored
             snippet = highlight(stored.get("text", ""), *marks, memo=memo) or \
                 highlight(stored.get("title", ""), *marks, whole=True, memo=memo)
             hits.append(Hit(
-                id=stored["id"], title=stored.get("title", ""), date=stored.get("date_text", ""),
-                date_earliest=date.fromordinal(int(columns.date_start[docnum])).isoformat(),
+                id=doc.id, title=stored.get("title", ""), date=stored.get("date_text", ""),
+                date_earliest=doc.date_start.isoformat(),
                 type=stored.get("type", ""),
                 sender=self._names(state, stored.get("sender")),
                 recipient=self._names(state, stored.get("recipient")),
                 via=self._names(state, stored.get("via")),
                 snippet=snippet or opening(stored.get("summary", "")),
-                score=round(float(scores[i]), 4) if scores is not None else None,
-                date_latest=date.fromordinal(int(columns.date_end[docnum])).isoformat(),
+                score=doc.score,
+                date_latest=doc.date_end.isoformat(),
             ))
         return hits
 
@@ -387,22 +363,14 @@ class SearchService:
                 for pid in (ids or "").split(",") if pid]
 
     def _facets(self, state: _Generation, request: SearchRequest,
-                counts: dict[str, np.ndarray]) -> dict[str, list[FacetBucket]]:
+                counts: dict[str, dict[str, int]]) -> dict[str, list[FacetBucket]]:
         toggle = _Toggles(request)
         out = {}
         for name in FACETS:
-            facet = state.index.columns.facets[name]
             selected = set(request.selected(name))
-            found = counts[name]
-            codes = np.flatnonzero(found)
-            if len(codes) > FACET_LIMIT:  # label and sort only what can be shown
-                kth = np.partition(found[codes], len(codes) - FACET_LIMIT)[len(codes) - FACET_LIMIT]
-                chosen = [facet.codes[v] for v in selected if v in facet.codes]
-                codes = np.union1d(codes[found[codes] >= kth],
-                                   [c for c in chosen if found[c]]).astype(np.int64)
-            buckets = [(facet.vocab[code], int(found[code])) for code in codes.tolist()]
+            buckets = [(value, count) for value, count in counts.get(name, {}).items() if count]
             present = {v for v, _ in buckets}
-            buckets += [(value, 0) for value in selected - present if value not in present]
+            buckets += [(value, 0) for value in selected - present]
             labelled = [(value, facet_label(name, value, state.people, state.places), count)
                         for value, count in buckets]
             labelled.sort(key=lambda b: (-b[2], b[1].casefold(), b[0]))
@@ -460,15 +428,6 @@ class _Toggles:
         before, after = self.around[facet]
         chosen = sorted(v for v in set(self.selected.get(facet, ())) ^ {value} if v)
         return before + [(facet, v) for v in chosen] + after
-
-
-def _first(keys: np.ndarray, limit: int | None) -> slice | np.ndarray:
-    """Which entries can be among the `limit` smallest keys (ties included: the tie-break
-    decides among them), so that only those need sorting."""
-    if limit is None or len(keys) <= 2 * limit:
-        return slice(None)
-    kth = np.partition(keys, limit - 1)[limit - 1]
-    return keys <= kth
 
 
 def _split_dates(node, start: date | None, end: date | None):

@@ -52,7 +52,7 @@ def measure(config, repeats: int = 30, png_repeats: int = 5) -> dict:
             times: dict[str, list[float]] = {"search": [], "compute": [], "svg": [], "png": []}
             for i in range(repeats + 3):  # three warm-ups
                 started = time.perf_counter()
-                _, final, *_ = service._run(state, request, limit=20)
+                final, *_ = state.index._run(service._plan(state, request), limit=20)
                 searched = time.perf_counter()
                 found = pictures.compute(columns, final, request, state.people, state.places)
                 computed = time.perf_counter()

@@ -25,7 +25,7 @@ def pictures(service, top=None, **params):
     from archive import pictures as drawing
 
     state = service._state()
-    _, final, *_ = service._run(state, request)
+    final, *_ = state.index._run(service._plan(state, request.normalized()))
     return drawing.compute(state.index.columns, final, request, state.people, state.places, top=top)
 
 

@@ -6,11 +6,11 @@ OpenSearch is the next step). Everything above the seam (the query language, the
 the `SearchRequest`/`SearchResult` envelope, the web pages, API, CLI and exports) talks only to
 the protocols below, and gets an engine only from `engine(config)`.
 
-A search works on document numbers (0..size-1 of one generation): the engine matches and scores
-a parsed query (`archive.query` nodes) and hands out the generation's `Columns` (archive.facets:
-ids, date spans, facet values and live documents by document number), over which the search
-service filters by facets and date overlap and counts the facets; then the engine gives the
-stored values, highlight terms, similar documents and spelling suggestions for the page.
+A search is a `Plan` (the parsed query, date overlap, facet filters, order, window): the engine
+matches, filters, counts facets (multi-select: each facet under the others' filters), orders and
+returns the window's documents as `Results`. Whoosh does it in numpy over its posting arrays and
+facet columns (archive.engines.columnar); OpenSearch in its query DSL. Then the engine gives the
+highlight terms, similar documents and spelling suggestions for the page.
 
 This module is imported by every search (a cold `archive search` too), so it imports no engine:
 the chosen engine's package loads its library only when an index is opened or written.
@@ -18,44 +18,93 @@ the chosen engine's package loads its library only when an index is opened or wr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ..settings import Config, SettingError
 
 if TYPE_CHECKING:  # for the annotations only: none of these is loaded by this module
-    import numpy as np
-
-    from ..facets import Columns
+    from .. import query
+    from ..generations import BuildState
     from ..people import PeopleAuthority
+    from ..pictures import Pictures
     from ..records import Record
+    from ..search_request import SearchRequest
     from ..vocabulary import Vocabulary
+
+
+@dataclass
+class Plan:
+    """One search as an engine runs it: the parsed query with its dates split out, the date
+    overlap, the facet filters, the order and the window of the ordered matches wanted."""
+
+    parsed: query.Parsed  # parsed.node: the query without its date terms (archive.query nodes)
+    start: date | None  # the matches' date spans must overlap [start, end]
+    end: date | None
+    filters: dict[str, tuple[str, ...]]  # facet -> selected values (any of them: OR)
+    sort: str  # "relevance", "date" (ascending) or "-date"; ties by id
+    offset: int = 0
+    limit: int | None = None  # None: every match (exports)
+    request: SearchRequest | None = None  # what the pictures' links narrow
+    pictures: tuple | None = None  # (people, places): also draw the result set's pictures
+
+    @property
+    def node(self):
+        return self.parsed.node
+
+
+@dataclass
+class Found:
+    """One matching document of a page: its id, stored values, score and date span."""
+
+    id: str
+    stored: dict  # title, text, sender, recipient, via, type, date_text, summary, ...
+    score: float | None
+    date_start: date
+    date_end: date
+
+
+@dataclass
+class Results:
+    total: int  # every match, not only the page's
+    found: list[Found]  # the window [offset, offset + limit) of the matches in order
+    counts: dict[str, dict[str, int]]  # facet -> value -> documents, each facet counted under
+    #   the *other* facets' filters (multi-select); the most frequent values (at least FACET_LIMIT
+    #   when there are that many) and every selected one that matches
+    pictures: Pictures | None = None  # archive.pictures, when the plan asks for them
+
+
+FACET_LIMIT = 50  # facet values an engine must count at least (the most frequent)
 
 
 @runtime_checkable
 class SearchIndex(Protocol):
-    """One index generation opened for searching; safe to share between threads."""
+    """One index generation opened for searching; safe to share between threads.
 
-    columns: Columns  # ids, date spans, facet values, live documents by document number
+    Query nodes are archive.query's; words are analysed by archive.analysis (the same for every
+    engine, so that both find the same documents). Raises query.SearchError for a query too
+    costly to run (too many expansions) and deadline.SearchTimeout when out of time."""
 
-    def match(self, node, *, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        """The sorted document numbers matching a parsed query (`archive.query` node), and
-        their relevance scores when `scored`. Raises query.SearchError for a query too costly
-        to run (too many expansions) and deadline.SearchTimeout when out of time."""
+    def search(self, plan: Plan) -> Results:
+        """Match, filter, count facets, order, and give the plan's window of the matches
+        (relaxed to the documents with most of the words when none has all: archive.relax)."""
+        ...
+
+    def ids(self, plan: Plan) -> Iterator[str]:
+        """Every matching id in the plan's order (the window ignored; for exports)."""
+        ...
+
+    def more_like(self, doc_id: str, limit: int) -> list[Found]:
+        """Documents whose text is most like one's, the most alike first (never itself; [] for an
+        unknown id)."""
         ...
 
     def highlight_terms(self, node) -> tuple[set[str], list[str], set[str]]:
         """What to mark in a snippet (archive.snippets): analysed terms, folded prefixes,
         folded words a fuzzy term matched."""
-        ...
-
-    def stored(self, docnums: Iterable[int]) -> list[dict]:
-        """The stored values of documents (title, text, sender, date_text, summary, ...)."""
-        ...
-
-    def more_like(self, docnum: int, limit: int) -> list[int]:
-        """Document numbers of documents like one (the document itself may be among them)."""
         ...
 
     def frequency(self, word: str) -> int:
@@ -97,6 +146,19 @@ class Engine(Protocol):
         ...
 
     def document_count(self, path: Path) -> int:
+        ...
+
+    def publish(self, path: Path, catalog) -> None:
+        """Called once the catalog has committed the generation at `path` (its build is the
+        current one): make it the engine's current index, and bring what the engine holds in
+        line with the catalog (`archive.catalog.Catalog`) after a killed build. Whoosh: nothing
+        to do (the catalog alone names the current folder)."""
+        ...
+
+    def local_generation(self, build: BuildState) -> Path | None:
+        """The folder of a committed generation's files (build id, authorities, lemmas) for a
+        search service to open: the generation's own folder, or (an engine keeping them in a
+        shared store) a local copy fetched for that build; None when there is none."""
         ...
 
     def open(self, path: Path) -> SearchIndex:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ...generations import BuildState
     from ...people import PeopleAuthority
     from ...records import Record
     from ...vocabulary import Vocabulary
@@ -50,6 +51,13 @@ class WhooshEngine:
         from . import writing
 
         return writing.document_count(path)
+
+    def publish(self, path: Path, catalog) -> None:
+        return None
+
+    def local_generation(self, build: BuildState) -> Path | None:
+        path = self.generation_path(build.generation)
+        return path if build.generation and path.is_dir() else None
 
     def open(self, path: Path) -> Index:
         from .index import Index

@@ -19,6 +19,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ... import analysis, facets, spelling
 from ... import query as q
+from ..columnar import ColumnarSearch
 from . import (
     postings,
     schema,  # noqa: F401 - patches a Whoosh reader class (readers need it too)
@@ -29,7 +30,7 @@ DEFAULT_FIELDS = {"title": 2.0, "text": 1.0, "names": 1.5, "subject": 1.5}
 TERM_CACHE_BYTES = 256 << 20  # posting arrays kept per generation (a few thousand terms)
 
 
-class Index:
+class Index(ColumnarSearch):
     """One generation opened for searching: a long-lived searcher shared by all threads.
 
     Queries are matched and scored by archive.engines.whoosh.postings over numpy arrays that
@@ -301,7 +302,7 @@ class Index:
         found.sort(key=lambda item: (-item[1], item[0]))
         return found[:limit]
 
-    def more_like(self, docnum: int, limit: int) -> list[int]:
+    def similar_docnums(self, docnum: int, limit: int) -> list[int]:
         with self._lock:
             results = self._searcher.more_like(docnum, "text", top=limit, numterms=10)
             return [hit.docnum for hit in results]

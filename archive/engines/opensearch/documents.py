@@ -1,0 +1,54 @@
+"""A record as an OpenSearch document (plain data: no client import).
+
+The matching fields carry the words as archive.analysis analyses them (see mapping); `stored`
+carries what a results page shows, returned as it was given; `plain_*` carry the text for
+OpenSearch's own language analysis (more-like-this).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ... import analysis
+from ...index_fields import facet_row, index_fields
+from ...people import PeopleAuthority
+from ...records import Record
+from ...vocabulary import Vocabulary
+from .mapping import FACET_PREFIX, MATCHED
+
+STORED = ("id", "title", "text", "sender", "recipient", "via", "archive", "type", "language",
+          "subject", "number", "date_text", "summary")
+_CJK_LANGUAGES = {"zh", "ko", "ja"}
+
+
+def analysed(text: str) -> str:
+    """The words of `text` as the `terms` analyzer reads them: one per position, a word's
+    terms joined by `|`."""
+    return " ".join("|".join(token.terms) for token in analysis.tokens(text))
+
+
+def document(record: Record, people: PeopleAuthority, places: Vocabulary | None = None) -> dict:
+    fields = index_fields(record, people, places)
+    doc: dict = {name: analysed(fields[name]) for name in MATCHED}
+    doc["spell"] = " ".join(analysis.plain_words(fields["spell"]))
+    for name in ("people", "sender", "recipient", "via", "archive", "fond"):
+        doc[name] = [v for v in fields[name].split(",") if v]
+    doc["id"] = record.id
+    doc["type"] = fields["type"]
+    doc["language"] = fields["language"]
+    doc["hash"] = record.sha256
+    row = facet_row(record, places)
+    for name, values in row.items():
+        if isinstance(values, list):
+            doc[FACET_PREFIX + name] = values
+    earliest, latest = date.fromordinal(row["date_start"]), date.fromordinal(row["date_end"])
+    doc["date"] = {"gte": earliest.isoformat(), "lte": latest.isoformat()}
+    doc["date_start"], doc["date_end"] = earliest.isoformat(), latest.isoformat()
+    sections = record.sections or {}
+    original = sections.get("original", "")
+    doc["plain_en"] = fields["text"] if not original else \
+        "\n\n".join(v for k, v in sections.items() if k != "original" and v)
+    doc["plain_ru"] = original if record.language == "ru" else ""
+    doc["plain_cjk"] = original if record.language in _CJK_LANGUAGES else ""
+    doc["stored"] = {name: fields[name] for name in STORED}
+    return doc
