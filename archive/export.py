@@ -38,8 +38,8 @@ FORMATS = {  # name -> (file extension, media type)
 CSV_COLUMNS = (
     "id", "title", "type", "number", "date", "date_earliest", "date_latest", "date_note",
     "sender", "recipient", "via", "copies_to", "signed_as", "place_from", "place_to", "language",
-    "subjects", "archive_refs", "archive_ref_status", "published_in", "source_url", "translator",
-    "replies_to", "confidence", "confidence_note", "url",
+    "subjects", "archive_refs", "archive_ref_status", "published_in", "source_url", "source_copies",
+    "translator", "replies_to", "confidence", "confidence_note", "url",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as a formula (OWASP)
 _SPOOL_BYTES = 1 << 20  # members spill to disk past 1 MB
@@ -316,6 +316,7 @@ def csv_row(record: Record, context: Context) -> dict[str, str]:
         "archive_ref_status": record.archive_ref_status or "",
         "published_in": "; ".join(record.published_in),
         "source_url": record.source_url or "",
+        "source_copies": "; ".join(record.source_copies),
         "translator": record.translator or "",
         "replies_to": "; ".join(record.replies_to),
         "confidence": record.confidence or "",

@@ -23,9 +23,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .engines import engine
 from .records import Archive, Person, archive_from_dict, person_from_dict
-from .settings import Config
 from .vocabulary import Vocabulary, vocabulary_from_list
 
 AUTHORITIES_FILE = "authorities.json"
@@ -46,11 +44,6 @@ class BuildState:
 
     generation: int = 0
     build_id: str = ""
-
-
-def index_path(config: Config, generation: int) -> Path:
-    """The folder of a generation, where the configured engine keeps it (archive.engines)."""
-    return engine(config).generation_path(generation)
 
 
 def state_of(values: dict[str, str]) -> BuildState:

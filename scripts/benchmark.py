@@ -523,7 +523,20 @@ client searched each query word once, unmeasured (a warm server).
 
 {chr(10).join(verdicts(results))}
 """
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text + kept_sections(path), encoding="utf-8")
+
+
+def kept_sections(path: Path) -> str:
+    """The sections of an existing BENCHMARKS.md after the generated table and targets (the
+    run's notes, the load test, search quality, hostile queries, pictures, ...: written by hand or
+    by other scripts), kept as they are."""
+    try:
+        old = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    targets = old.find("\n## Targets\n")
+    following = old.find("\n## ", targets + 1) if targets >= 0 else -1
+    return old[following:] if following >= 0 else ""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,3 +35,22 @@ def test_benchmark_quick_runs_and_prints_the_table(tmp_path):
     pictures = next(line for line in lines if line.startswith("| pictures"))
     assert "not measured" not in pictures  # the pictures step ran (#18)
     assert not (tmp_path / "bench" / "BENCHMARKS.md").exists()
+
+
+def test_benchmark_rewrites_its_table_and_keeps_the_other_sections(tmp_path):
+    """The script used to write BENCHMARKS.md from scratch, dropping the load test, search
+    quality, hostile-query and pictures sections that other scripts and notes add."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("benchmark_script", SCRIPT)
+    script = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = script  # its dataclasses look themselves up there
+    spec.loader.exec_module(script)
+    path = tmp_path / "BENCHMARKS.md"
+    kept = "\n## Load test\n\nkept 1\n\n## Pictures\n\n| a | b |\n"
+    path.write_text("# Benchmarks\n\nold table\n\n## Targets\n\n- old verdict\n" + kept)
+    script.write_markdown(path, [], "150", 3)
+    text = path.read_text()
+    assert text.endswith("\n## Targets\n\n\n" + kept)
+    assert "old table" not in text and "old verdict" not in text
+    assert text.startswith("# Benchmarks\n\nWritten by `python scripts/benchmark.py`")

@@ -16,8 +16,8 @@ from support import DATA, make_archive, snapshot
 from archive.build import BuildLock, BuildLocked, rebuild
 from archive.catalog import Catalog
 from archive.cli import main
+from archive.engines import index_path
 from archive.engines.whoosh import writing as whoosh_writing
-from archive.generations import index_path
 
 TEMPLATE = (DATA / "minimal" / "valid-telegram.md").read_text(encoding="utf-8")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from support import make_archive
 
-from archive import citations, generations
+from archive import citations, engines, generations
 from archive.browse import Browser
 from archive.build import rebuild
 from archive.catalog import Catalog
@@ -53,7 +53,7 @@ def rebuild_from_scratch(config) -> generations.BuildState:
     assert (report.status, report.generation, after.generation) == ("built", 1, 1)
     assert before.generation == 1 and after.build_id != before.build_id
     assert report.build_id == after.build_id
-    assert generations.load_build_id(generations.index_path(config, 1)) == after.build_id
+    assert generations.load_build_id(engines.index_path(config, 1)) == after.build_id
     return after
 
 
@@ -66,7 +66,7 @@ def test_every_build_writes_a_new_build_id(tmp_path):
         report = rebuild(config)
         state = generations.sqlite_state(config.database_url)
         assert re.fullmatch("[0-9a-f]{32}", state.build_id) and report.build_id == state.build_id
-        assert generations.load_build_id(generations.index_path(config, state.generation)) \
+        assert generations.load_build_id(engines.index_path(config, state.generation)) \
             == state.build_id
         ids.append(state.build_id)
     up_to_date = rebuild(config)
@@ -167,7 +167,7 @@ def test_a_generation_folder_of_another_build_is_not_served(tmp_path, written_by
     was deleted and is being written again): searching answers "unavailable", never mixes."""
     config = make_archive(tmp_path, COLLECTION)
     assert rebuild(config).status == "built"
-    folder = generations.index_path(config, 1)
+    folder = engines.index_path(config, 1)
     build_file = folder / generations.BUILD_FILE
     if written_by == "another build":
         build_file.write_text('{"build_id": "another", "generation": 1}')

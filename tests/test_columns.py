@@ -14,7 +14,7 @@ from support import make_archive
 from archive import facets
 from archive.build import rebuild
 from archive.catalog import Catalog
-from archive.generations import index_path
+from archive.engines import index_path
 
 COLLECTION = Path(__file__).parent / "data" / "collection"
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from archive import engines
-from archive.engines import Engine, SearchIndex
+from archive.engines import Engine, SearchIndex, index_path
 from archive.engines.whoosh import WhooshEngine
-from archive.generations import index_path, sqlite_state
+from archive.generations import sqlite_state
 from archive.settings import SettingError, load_config
 from web import create_app
 

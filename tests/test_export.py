@@ -81,6 +81,21 @@ def test_csv_row_joins_multi_valued_fields(bundled):
         "http://127.0.0.1:8000/documents/1950-07-01-feng-xi-to-shtykov-no-34691")
 
 
+def test_csv_lists_the_other_copies_of_a_source(bundled):
+    """The CSV had no source_copies column, so a spreadsheet lost the unofficial copy that JSONL
+    and the API keep (#13); CSV import reads it back."""
+    config, catalog, context = bundled
+    record = catalog.get("1950-10-01-stalin-to-mao-zhou-via-roshchin")
+    text = collect(export.export(export.ExportSet("one", lambda: [record], ""), "csv",
+                                 context)).decode("utf-8")
+    row = next(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert (row["source_url"], row["source_copies"]) == (
+        record.source_url,
+        "https://wilson-center-digital-archive.dvincitest.com/document/"
+        "ciphered-telegram-filippov-stalin-mao-zedong-and-zhou-enlai-roshchin")
+    assert list(row).index("source_copies") == list(row).index("source_url") + 1
+
+
 @pytest.mark.parametrize("fmt, parse", [
     ("jsonl", lambda t: [json.loads(line)["id"] for line in t.splitlines()]),
     ("csl-json", lambda t: [item["id"] for item in json.loads(t)]),

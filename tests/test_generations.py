@@ -15,7 +15,7 @@ from support import make_archive
 from test_catalog import archive_config  # noqa: F401 - the SQLite + PostgreSQL fixture
 
 from archive import catalog as catalog_module
-from archive import generations
+from archive import engines, generations
 from archive.build import rebuild
 from archive.catalog import Catalog
 from archive.search import SearchRequest, SearchService
@@ -38,10 +38,10 @@ def test_generation_and_authorities_equal_what_the_catalog_holds(archive_config)
         build = generations.current_state(catalog)
         number = build.generation
         assert number == 2 and re.fullmatch("[0-9a-f]{32}", build.build_id)
-        assert generations.load_build_id(generations.index_path(config, number)) == build.build_id
+        assert generations.load_build_id(engines.index_path(config, number)) == build.build_id
         fast = generations.sqlite_state(config.database_url)
         assert fast == (build if sqlite else None)
-        people, archives = generations.load_authorities(generations.index_path(config, number))
+        people, archives = generations.load_authorities(engines.index_path(config, number))
         assert people == catalog.people() and archives == catalog.archives()
     finally:
         catalog.dispose()
@@ -71,7 +71,7 @@ def test_urls_the_fast_path_does_not_parse_go_to_the_catalog(tmp_path):
 def test_a_generation_without_saved_authorities_is_searched_with_the_catalogs(tmp_path):
     config = make_archive(tmp_path, COLLECTION)
     assert rebuild(config).status == "built"
-    path = generations.index_path(config, generations.sqlite_state(config.database_url).generation)
+    path = engines.index_path(config, generations.sqlite_state(config.database_url).generation)
     saved = json.loads((path / generations.AUTHORITIES_FILE).read_text(encoding="utf-8"))
     assert {p["id"] for p in saved["people"]} >= {"stalin", "vyshinsky"}
     (path / generations.AUTHORITIES_FILE).unlink()  # as a generation built before they were saved

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import generations, lemmas, query
+from archive import engines, generations, lemmas, query
 from archive.build import rebuild
 from archive.cli import main
 from archive.expansion import MAX_FORMS, Expander
@@ -161,7 +161,7 @@ def test_check_warns_about_a_place_it_does_not_know_but_passes(bundled, capsys, 
 
 def test_a_build_saves_the_authorities_and_the_lemma_table_with_its_generation(bundled):
     assert rebuild(bundled).status == "built"
-    folder = generations.index_path(bundled, 1)
+    folder = engines.index_path(bundled, 1)
     places, terms = generations.load_vocabularies(folder)
     assert (places.to_list(), terms.to_list()) == (
         load_places(bundled.authority_dir / "places.yaml").to_list(),

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import deadline, facets, relax
 from .. import pictures as drawing
-from . import FACET_LIMIT, Found, Plan, Results
+from .plan import FACET_LIMIT, Found, Plan, Results
 
 
 class ColumnarSearch:
