@@ -176,7 +176,7 @@ def _columns(*people_rows):
     from archive import facets
 
     day = date(1950, 5, 14).toordinal()
-    return facets.build([{"id": f"d{i}", "date_start": day, "date_end": day, **row}
+    return facets.build([{"id": f"d{i}", "date_start": day, "date_end": day, "qualified": False, **row}
                          for i, row in enumerate(people_rows)])
 
 
