@@ -17,12 +17,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .generations import IndexOutdated
-
 FACETS = ("sender", "recipient", "via", "year", "month", "type", "archive", "language", "subject",
           "place_from", "place_to")
 FILENAME = "columns.npz"
 SPARSE_FRACTION = 4  # count by matched documents when fewer than 1 in 4 documents match
+
+
+class IndexOutdated(RuntimeError):
+    """Columns an older version of archive wrote, in a format this one cannot read without
+    misreading it: `archive build` rebuilds them (archive.build.INDEX_FORMAT is part of the hash
+    a build compares, so the next build is a full one)."""
 
 
 @dataclass
@@ -199,8 +203,9 @@ def load(folder: Path) -> Columns:
         arrays = {key: data[key] for key in data.files}
     missing = [name for name in ("qualified", *(f"{f}.vocab" for f in FACETS)) if name not in arrays]
     if missing:
-        raise IndexOutdated(f"the index in {folder} was written by an older version of archive "
-                            f"(it lacks {', '.join(missing)}): run `archive build` to rebuild it")
+        # no path in the message: the web API answers it (503) to anyone
+        raise IndexOutdated(f"the index was written by an older version of archive (it lacks "
+                            f"{', '.join(missing)}): run `archive build` to rebuild it")
     facets = {}
     for name in FACETS:
         vocab = [str(v) for v in arrays[f"{name}.vocab"]]

@@ -39,12 +39,6 @@ class CatalogUnavailable(RuntimeError):
     Never taken for an empty catalog: whoever meets it stops and changes nothing."""
 
 
-class IndexOutdated(RuntimeError):
-    """An index generation written by an older version of archive, in a format this one cannot
-    read without misreading it: `archive build` rebuilds it (the format is part of the hash a
-    build compares, archive.build.INDEX_FORMAT)."""
-
-
 @dataclass(frozen=True)
 class BuildState:
     """Which build is current: its generation number (0: nothing built yet) and its build id

@@ -110,24 +110,36 @@ def test_an_incremental_build_changing_only_a_date_qualifier_updates_the_flag(ar
 
 
 def test_columns_an_older_version_wrote_are_refused_not_misread(archive, capsys, monkeypatch):
+    """Columns without the qualified flag (INDEX_FORMAT 4) are never read as "no date doubted":
+    the command line says to rebuild, the API answers 503 saying so, and a build rebuilds."""
     from archive.cli import main
-    from archive.generations import IndexOutdated
+    from web import create_app
 
     monkeypatch.setenv("ARCHIVE_DOCUMENTS_DIR", str(archive.documents_dir))
     monkeypatch.setenv("ARCHIVE_INDEX_DIR", str(archive.index_dir))
     monkeypatch.delenv("ARCHIVE_DATABASE_URL", raising=False)
-
     path = generation(archive)
     with np.load(path / facets.FILENAME) as data:
         older = {key: data[key] for key in data.files if key != "qualified"}
     np.savez(path / facets.FILENAME, **older)
-    with pytest.raises(IndexOutdated, match=r"older version of archive \(it lacks qualified\): "
-                                            r"run `archive build`"):
+    message = ("the index was written by an older version of archive (it lacks qualified): run "
+               "`archive build` to rebuild it")
+
+    with pytest.raises(facets.IndexOutdated) as raised:
         facets.load(path)
-    assert main(["search", "Stalin"]) == 2
-    assert capsys.readouterr().err == (
-        f"archive: the index in {path} was written by an older version of archive (it lacks "
-        "qualified): run `archive build` to rebuild it\n")
+    assert str(raised.value) == message
+    for command in (["search", "Stalin"], ["export", "Stalin", "--format", "csv", "-o",
+                                            str(archive.index_dir.parent / "out.csv")]):
+        assert main(command) == 2
+        assert capsys.readouterr().err == f"archive: {message}\n"
+    client = create_app({"TESTING": True, "ARCHIVE_CONFIG": archive}).test_client()
+    response = client.get("/api/search?q=Stalin")
+    assert (response.status_code, response.get_json()) == (
+        503, {"ok": False, "status": 503, "error": message})
+
+    monkeypatch.setattr("archive.build.INDEX_FORMAT", "older")  # what a new version's build sees
+    assert rebuild(archive).added  # a full build: every document indexed again
+    assert qualified_ids(facets.load(generation(archive))) == ["1950-10-02-mao-to-stalin"]
 
 
 def _random_rows(rng, size: int) -> list[dict | None]:

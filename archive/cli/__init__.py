@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from .. import __version__
-from ..generations import CatalogUnavailable, IndexOutdated
+from ..generations import CatalogUnavailable
 from ..settings import SETTINGS, SettingError, load_config
 from . import cite, documents, export, help, importing, new, search, serve, sets
 from .common import UserError, quiet_broken_pipe
@@ -42,9 +42,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except CatalogUnavailable as error:  # from any command that reads the catalog
         print(f"archive: {error}; nothing was changed", file=sys.stderr)
-        return 2
-    except IndexOutdated as error:  # an index an older version built, before `archive build`
-        print(f"archive: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `archive show ... | head`: the reader has seen enough
         quiet_broken_pipe()
