@@ -2,10 +2,10 @@
 
 A build writes `columns.npz` beside the index: for every document number, its id rank, date span,
 whether that date is qualified (uncertain or approximate) and the values of each facet,
-multi-valued facets as offsets + values (CSR). A search gets the
-matching document numbers from the engine and does the rest here: date masks, facet filters
-(OR within a facet, AND across facets) and disjunctive counts (each facet counted under all the
-other active filters), each a handful of vectorised operations instead of per-document Python.
+multi-valued facets as offsets + values (CSR). A search gets the matching document numbers from the
+engine and does the rest here: date masks, facet filters (OR within a facet, AND across facets)
+and disjunctive counts (each facet counted under all the other active filters), each a handful of
+vectorised operations instead of per-document Python.
 """
 
 from __future__ import annotations

@@ -38,8 +38,8 @@ class Bar:
     params: Params  # the search narrowed to this period
     # of the exact and spanning documents, those whose date the archive doubts: uncertain or
     # approximate (`1950-10-02?`, `~1949-05`, `1950-05%`)
-    uncertain: int = 0
-    uncertain_spanning: int = 0  # ... of them, those counted in `spanning`
+    uncertain: int
+    uncertain_spanning: int  # ... of them, those counted in `spanning`
 
 
 @dataclass
