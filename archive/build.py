@@ -30,7 +30,7 @@ from .records import Problem, Record
 from .settings import Config
 
 RACY_NS = 2_000_000_000  # a file modified this close to a build is re-hashed by the next one
-INDEX_FORMAT = "4"  # bump when the index schema or analysis changes: forces a full rebuild
+INDEX_FORMAT = "5"  # bump when the index schema or analysis changes: forces a full rebuild
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 

@@ -1,10 +1,11 @@
 """Columnar facet arrays for one index generation (numpy; no search engine).
 
-A build writes `columns.npz` beside the index: for every document number, its id rank, date span
-and the values of each facet, multi-valued facets as offsets + values (CSR). A search gets the
-matching document numbers from the engine and does the rest here: date masks, facet filters
-(OR within a facet, AND across facets) and disjunctive counts (each facet counted under all the
-other active filters), each a handful of vectorised operations instead of per-document Python.
+A build writes `columns.npz` beside the index: for every document number, its id rank, date span,
+whether that date is qualified (uncertain or approximate) and the values of each facet,
+multi-valued facets as offsets + values (CSR). A search gets the matching document numbers from the
+engine and does the rest here: date masks, facet filters (OR within a facet, AND across facets)
+and disjunctive counts (each facet counted under all the other active filters), each a handful of
+vectorised operations instead of per-document Python.
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ FACETS = ("sender", "recipient", "via", "year", "month", "type", "archive", "lan
           "place_from", "place_to")
 FILENAME = "columns.npz"
 SPARSE_FRACTION = 4  # count by matched documents when fewer than 1 in 4 documents match
+
+
+class IndexOutdated(RuntimeError):
+    """Columns an older version of archive wrote, in a format this one cannot read without
+    misreading it: `archive build` rebuilds them (archive.build.INDEX_FORMAT is part of the hash
+    a build compares, so the next build is a full one)."""
 
 
 @dataclass
@@ -72,6 +79,7 @@ class Columns:
     date_start: np.ndarray  # int32, proleptic ordinal of the earliest day
     date_end: np.ndarray  # int32, ordinal of the latest day
     facets: dict[str, Facet]
+    qualified: np.ndarray  # bool, the date is uncertain or approximate (`1950-10-02?`, `~1949-05`)
 
     @property
     def size(self) -> int:
@@ -90,7 +98,8 @@ class Columns:
 def build(rows: Sequence[Mapping | None]) -> Columns:
     """Columns from one mapping per document number (None for a deleted document).
 
-    Each mapping has `id`, `date_start`, `date_end` (ordinals) and a list of values per facet.
+    Each mapping has `id`, `date_start`, `date_end` (ordinals), `qualified` (bool) and a list of
+    values per facet.
     """
     size = len(rows)
     live = np.array([r is not None for r in rows], dtype=bool)
@@ -99,6 +108,7 @@ def build(rows: Sequence[Mapping | None]) -> Columns:
     rank[np.argsort(ids, kind="stable")] = np.arange(size, dtype=np.int32)
     start = np.array([r["date_start"] if r else 0 for r in rows], dtype=np.int32)
     end = np.array([r["date_end"] if r else 0 for r in rows], dtype=np.int32)
+    qualified = _qualified(rows)
     facets = {}
     for name in FACETS:
         lists = [r.get(name, []) if r else [] for r in rows]
@@ -111,7 +121,11 @@ def build(rows: Sequence[Mapping | None]) -> Columns:
                              count=int(offsets[-1]))
         owners = np.repeat(np.arange(size, dtype=np.int32), lengths)
         facets[name] = Facet(vocab, offsets, values, owners, codes)
-    return Columns(ids, live, rank, start, end, facets)
+    return Columns(ids, live, rank, start, end, facets, qualified)
+
+
+def _qualified(rows: Sequence[Mapping | None]) -> np.ndarray:
+    return np.array([bool(r["qualified"]) if r else False for r in rows], dtype=bool)
 
 
 def head(columns: Columns, size: int) -> Columns:
@@ -124,7 +138,8 @@ def head(columns: Columns, size: int) -> Columns:
         facets[name] = Facet(facet.vocab, facet.offsets[:size + 1], facet.values[:end],
                              facet.owners[:end], facet.codes)
     return Columns(columns.ids[:size], columns.live[:size], columns.id_rank[:size],
-                   columns.date_start[:size], columns.date_end[:size], facets)
+                   columns.date_start[:size], columns.date_end[:size], facets,
+                   columns.qualified[:size])
 
 
 def extend(previous: Columns, rows: Sequence[Mapping | None], live: np.ndarray) -> Columns:
@@ -142,7 +157,8 @@ def extend(previous: Columns, rows: Sequence[Mapping | None], live: np.ndarray) 
                             np.array([r["date_start"] if r else 0 for r in rows], dtype=np.int32)])
     end = np.concatenate([previous.date_end,
                           np.array([r["date_end"] if r else 0 for r in rows], dtype=np.int32)])
-    start[~live], end[~live] = 0, 0
+    qualified = np.concatenate([previous.qualified, _qualified(rows)])
+    start[~live], end[~live], qualified[~live] = 0, 0, False
     facets = {}
     for name, facet in previous.facets.items():
         keep = kept[facet.owners]
@@ -162,13 +178,14 @@ def extend(previous: Columns, rows: Sequence[Mapping | None], live: np.ndarray) 
         values = np.concatenate([remap[old_values], new_values]).astype(np.int32)
         owners = np.repeat(np.arange(size, dtype=np.int32), lengths)
         facets[name] = Facet(vocab, offsets, values, owners, codes)
-    return Columns(ids, live.copy(), rank, start, end, facets)
+    return Columns(ids, live.copy(), rank, start, end, facets, qualified)
 
 
 def save(columns: Columns, folder: Path) -> None:
     """Write columns.npz atomically (the folder may hold hard links shared with a generation)."""
     arrays = {"ids": columns.ids, "live": columns.live, "id_rank": columns.id_rank,
-              "date_start": columns.date_start, "date_end": columns.date_end}
+              "date_start": columns.date_start, "date_end": columns.date_end,
+              "qualified": columns.qualified}
     for name, facet in columns.facets.items():
         arrays[f"{name}.vocab"] = np.array(facet.vocab, dtype=str)
         arrays[f"{name}.offsets"] = facet.offsets
@@ -180,8 +197,15 @@ def save(columns: Columns, folder: Path) -> None:
 
 
 def load(folder: Path) -> Columns:
+    """The saved columns; raises IndexOutdated for columns an older version wrote (without a
+    column this one reads), never taking what they lack for "no"."""
     with np.load(folder / FILENAME, allow_pickle=False) as data:
         arrays = {key: data[key] for key in data.files}
+    missing = [name for name in ("qualified", *(f"{f}.vocab" for f in FACETS)) if name not in arrays]
+    if missing:
+        # no path in the message: the web API answers it (503) to anyone
+        raise IndexOutdated(f"the index was written by an older version of archive (it lacks "
+                            f"{', '.join(missing)}): run `archive build` to rebuild it")
     facets = {}
     for name in FACETS:
         vocab = [str(v) for v in arrays[f"{name}.vocab"]]
@@ -190,7 +214,7 @@ def load(folder: Path) -> Columns:
         facets[name] = Facet(vocab, offsets, arrays[f"{name}.values"], owners,
                              {v: i for i, v in enumerate(vocab)})
     return Columns(arrays["ids"], arrays["live"], arrays["id_rank"], arrays["date_start"],
-                   arrays["date_end"], facets)
+                   arrays["date_end"], facets, arrays["qualified"])
 
 
 def date_mask(columns: Columns, start: int | None, end: int | None) -> np.ndarray | None:

@@ -100,9 +100,11 @@ PICTURE_SECTIONS: tuple[tuple[str, str], ...] = (  # (heading, text): the web /h
      "per day when the results span under three months, per year when they span twenty years. "
      "The dark part of a bar counts the documents dated within that period; the light part, "
      "those whose date is wider (a month, a year or an interval such as 1950-05-13/1950-05-15) "
-     "and overlaps it, so a document dated only 1950 lightens every month of 1950. Uncertain "
-     "(1950-10-02?) and approximate (~1949-05) dates count as the date is written. A bar opens "
-     "the search narrowed to its period."),
+     "and overlaps it, so a document dated only 1950 lightens every month of 1950. Documents "
+     "whose date the archive doubts, uncertain (1950-10-02?) or approximate (~1949-05, "
+     "1950-05%), are counted where the date as written falls and hatched: the hatched share of "
+     "each part of a bar, the bar's description (“2 uncertain or approximate”) and the table's "
+     "last column say how many. A bar opens the search narrowed to its period."),
     ("Who wrote to whom: the network", "People and bodies as circles, sized by the documents "
      "they sent, received or relayed; an arrow from sender to recipient, as wide as the number "
      "of documents; a dashed arrow for a relay (via: sender to intermediary, intermediary to "

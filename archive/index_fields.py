@@ -28,6 +28,7 @@ def facet_row(record: Record, places: Vocabulary | None = None) -> dict:
         "id": record.id,
         "date_start": earliest.toordinal(),
         "date_end": latest.toordinal(),
+        "qualified": record.date.uncertain or record.date.approximate,  # `?`, `~` or `%`
         "sender": list(dict.fromkeys(record.sender)),
         "recipient": list(dict.fromkeys(record.recipient)),
         "via": list(dict.fromkeys(record.via)),

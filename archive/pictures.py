@@ -36,6 +36,10 @@ class Bar:
     exact: int  # documents dated within this period
     spanning: int  # documents whose date (a month, an interval, a year) overlaps it but is wider
     params: Params  # the search narrowed to this period
+    # of the exact and spanning documents, those whose date the archive doubts: uncertain or
+    # approximate (`1950-10-02?`, `~1949-05`, `1950-05%`)
+    uncertain: int
+    uncertain_spanning: int  # ... of them, those counted in `spanning`
 
 
 @dataclass
@@ -153,12 +157,11 @@ def timeline(columns: Columns, docs: np.ndarray, request) -> Timeline:
     base = int(lo.min())
     lo, hi = lo - base, hi - base
     size = int(hi.max()) + 1
-    exact = np.bincount(lo[lo == hi], minlength=size)
-    wide = lo != hi  # a difference array: +1 where a wide date starts, -1 after it ends
-    change = np.zeros(size + 1, dtype=np.int64)
-    np.add.at(change, lo[wide], 1)
-    np.add.at(change, hi[wide] + 1, -1)
-    spanning = np.cumsum(change)[:size]
+    single, qualified = lo == hi, columns.qualified[docs]
+    exact = np.bincount(lo[single], minlength=size)
+    spanning = _overlapping(lo, hi, ~single, size)
+    doubted = np.bincount(lo[single & qualified], minlength=size)
+    doubted_spanning = _overlapping(lo, hi, ~single & qualified, size)
     bars = []
     for i in range(size):
         start, end = _period(unit, base + i)
@@ -166,8 +169,17 @@ def timeline(columns: Columns, docs: np.ndarray, request) -> Timeline:
         params = replace(request, date_from=start.isoformat(), date_to=end.isoformat(),
                          page=1).to_params()
         bars.append(Bar(start.isoformat(), end.isoformat(), _label(unit, start), int(exact[i]),
-                        int(spanning[i]), params))
+                        int(spanning[i]), params, int(doubted[i] + doubted_spanning[i]),
+                        int(doubted_spanning[i])))
     return Timeline(unit, bars)
+
+
+def _overlapping(lo: np.ndarray, hi: np.ndarray, chosen: np.ndarray, size: int) -> np.ndarray:
+    """How many of the `chosen` spans [lo, hi] overlap each period 0..size-1: a difference
+    array (+1 where a span starts, -1 after it ends) summed."""
+    change = np.bincount(lo[chosen], minlength=size + 1) - \
+        np.bincount(hi[chosen] + 1, minlength=size + 1)
+    return np.cumsum(change)[:size]
 
 
 def _months(ordinals: np.ndarray) -> np.ndarray:

@@ -59,13 +59,25 @@ def test_each_picture_renders_and_matches_its_table(page, server):  # noqa: F811
         details.click()  # open every table (the <details> works without scripts)
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # the tables fit too
 
-    # timeline: one linked bar per period with documents; its label holds the row's numbers
+    # timeline: one linked bar per period with documents; its label holds the row's numbers,
+    # and the hatched share of the bar the row's documents with uncertain or approximate dates
     rows = table(page, "timeline-table")
     bars = labels(page, "timeline")
     assert len(bars) == len(rows) > 5
-    for (period, exact, spanning), label in zip(rows, bars, strict=True):
+    hatched = page.locator("svg.picture-timeline a").evaluate_all(
+        "links => links.map(a => [...a.querySelectorAll('rect.uncertain')].map(r => "
+        "[Number(r.dataset.count), r.getBoundingClientRect().height]))")
+    for (period, exact, spanning, doubted), label, parts in zip(rows, bars, hatched, strict=True):
         assert label.startswith(f"{period}: {exact} document")
         assert (f", {spanning} more" in label) == (spanning != "0")
+        assert label.endswith(f"; {doubted} uncertain or approximate") == (doubted != "0")
+        assert sum(count for count, _ in parts) == int(doubted), (period, parts)
+        assert all(height > 0.5 for _, height in parts), (period, parts)  # drawn, not collapsed
+    # the collection dates one document "1950-10-02?": October's bar is hatched for it
+    assert [row for row in rows if row[3] != "0"] == [["Oct 1950", "3", "1", "1"]]
+    fill = page.locator("svg.picture-timeline rect.uncertain").first.evaluate(
+        "r => getComputedStyle(r).fill")
+    assert fill == 'url("#hatch-exact")'
     # network: one circle per correspondent, sized and labelled from the same numbers
     nodes = table(page, "network-nodes-table")
     assert page.locator("svg.picture-network circle").count() == len(nodes)

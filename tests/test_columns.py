@@ -33,7 +33,7 @@ def columns_from_every_document(path: Path) -> facets.Columns:
 
 
 def assert_same(got: facets.Columns, expected: facets.Columns) -> None:
-    for name in ("ids", "live", "id_rank", "date_start", "date_end"):
+    for name in ("ids", "live", "id_rank", "date_start", "date_end", "qualified"):
         np.testing.assert_array_equal(getattr(got, name), getattr(expected, name), err_msg=name)
     assert list(got.facets) == list(expected.facets)
     for name, facet in expected.facets.items():
@@ -83,6 +83,65 @@ def test_full_build_columns_equal_a_full_read(archive):
     assert_same(facets.load(path), columns_from_every_document(path))
 
 
+def qualified_ids(columns: facets.Columns) -> list[str]:
+    return sorted(str(i) for i in columns.ids[columns.qualified & columns.live])
+
+
+def test_the_qualified_flag_marks_uncertain_and_approximate_dates(archive):
+    # tests/data/collection dates one document "1950-10-02?"; the others are sure, the
+    # interval 1950-05-13/1950-05-15 included
+    assert qualified_ids(facets.load(generation(archive))) == ["1950-10-02-mao-to-stalin"]
+
+
+@pytest.mark.parametrize("old, new", [("date: 1950-10-02?", "date: 1950-10-02"),
+                                      ("date: 1949-11", "date: ~1949-11"),
+                                      ("date: 1949-11", "date: 1949-11%")])
+def test_an_incremental_build_changing_only_a_date_qualifier_updates_the_flag(archive, old, new):
+    documents = archive.documents_dir
+    changed = next(p for p in sorted(documents.glob("*.md")) if old + "\n" in p.read_text("utf-8"))
+    changed.write_text(changed.read_text("utf-8").replace(old + "\n", new + "\n", 1), "utf-8")
+    report = rebuild(archive)
+    assert (report.status, report.updated) == ("built", [changed.stem])
+    path = generation(archive)
+    expected = sorted({"1950-10-02-mao-to-stalin"} ^ {changed.stem}) if "?" in old else \
+        sorted({"1950-10-02-mao-to-stalin", changed.stem})
+    assert qualified_ids(facets.load(path)) == expected
+    assert_same(facets.load(path), columns_from_every_document(path))
+
+
+def test_columns_an_older_version_wrote_are_refused_not_misread(archive, capsys, monkeypatch):
+    """Columns without the qualified flag (INDEX_FORMAT 4) are never read as "no date doubted":
+    the command line says to rebuild, the API answers 503 saying so, and a build rebuilds."""
+    from archive.cli import main
+    from web import create_app
+
+    monkeypatch.setenv("ARCHIVE_DOCUMENTS_DIR", str(archive.documents_dir))
+    monkeypatch.setenv("ARCHIVE_INDEX_DIR", str(archive.index_dir))
+    monkeypatch.delenv("ARCHIVE_DATABASE_URL", raising=False)
+    path = generation(archive)
+    with np.load(path / facets.FILENAME) as data:
+        older = {key: data[key] for key in data.files if key != "qualified"}
+    np.savez(path / facets.FILENAME, **older)
+    message = ("the index was written by an older version of archive (it lacks qualified): run "
+               "`archive build` to rebuild it")
+
+    with pytest.raises(facets.IndexOutdated) as raised:
+        facets.load(path)
+    assert str(raised.value) == message
+    for command in (["search", "Stalin"], ["export", "Stalin", "--format", "csv", "-o",
+                                            str(archive.index_dir.parent / "out.csv")]):
+        assert main(command) == 2
+        assert capsys.readouterr().err == f"archive: {message}\n"
+    client = create_app({"TESTING": True, "ARCHIVE_CONFIG": archive}).test_client()
+    response = client.get("/api/search?q=Stalin")
+    assert (response.status_code, response.get_json()) == (
+        503, {"ok": False, "status": 503, "error": message})
+
+    monkeypatch.setattr("archive.build.INDEX_FORMAT", "older")  # what a new version's build sees
+    assert rebuild(archive).added  # a full build: every document indexed again
+    assert qualified_ids(facets.load(generation(archive))) == ["1950-10-02-mao-to-stalin"]
+
+
 def _random_rows(rng, size: int) -> list[dict | None]:
     people = [f"p{i}" for i in range(12)]
     rows = []
@@ -90,7 +149,8 @@ def _random_rows(rng, size: int) -> list[dict | None]:
         if rng.random() < 0.05:
             rows.append(None)  # a deleted document
             continue
-        row = {"id": f"doc-{d:04d}", "date_start": 712000 + d, "date_end": 712000 + d}
+        row = {"id": f"doc-{d:04d}", "date_start": 712000 + d, "date_end": 712000 + d,
+               "qualified": bool(rng.random() < 0.2)}
         for name in facets.FACETS:
             row[name] = sorted(set(rng.choice(people, size=rng.integers(0, 4)).tolist()))
         rows.append(row)

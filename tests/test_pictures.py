@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import pytest
+from support import qualified_dates_archive
 
+from archive.build import rebuild
 from archive.search import SearchRequest, SearchService
 
 
@@ -34,13 +36,14 @@ def test_timeline_per_month_marks_months_and_intervals_as_spanning(service):
     assert timeline.unit == "month"
     # exact: dated within the month; spanning: 1949-11 is a month (exact), "1950" spans the year
     # and 1950-05-13/1950-05-15 lies within May
-    assert [(b.label, b.exact, b.spanning) for b in timeline.bars] == [
-        ("Mar 1949", 1, 0), ("Apr 1949", 0, 0), ("May 1949", 1, 0), ("Jun 1949", 0, 0),
-        ("Jul 1949", 0, 0), ("Aug 1949", 0, 0), ("Sep 1949", 0, 0), ("Oct 1949", 0, 0),
-        ("Nov 1949", 1, 0), ("Dec 1949", 0, 0), ("Jan 1950", 1, 1), ("Feb 1950", 0, 1),
-        ("Mar 1950", 0, 1), ("Apr 1950", 0, 1), ("May 1950", 3, 1), ("Jun 1950", 0, 1),
-        ("Jul 1950", 1, 1), ("Aug 1950", 1, 1), ("Sep 1950", 1, 1), ("Oct 1950", 3, 1),
-        ("Nov 1950", 0, 1), ("Dec 1950", 0, 1)]
+    # uncertain: the one date the collection doubts, "1950-10-02?"
+    assert [(b.label, b.exact, b.spanning, b.uncertain) for b in timeline.bars] == [
+        ("Mar 1949", 1, 0, 0), ("Apr 1949", 0, 0, 0), ("May 1949", 1, 0, 0), ("Jun 1949", 0, 0, 0),
+        ("Jul 1949", 0, 0, 0), ("Aug 1949", 0, 0, 0), ("Sep 1949", 0, 0, 0), ("Oct 1949", 0, 0, 0),
+        ("Nov 1949", 1, 0, 0), ("Dec 1949", 0, 0, 0), ("Jan 1950", 1, 1, 0), ("Feb 1950", 0, 1, 0),
+        ("Mar 1950", 0, 1, 0), ("Apr 1950", 0, 1, 0), ("May 1950", 3, 1, 0), ("Jun 1950", 0, 1, 0),
+        ("Jul 1950", 1, 1, 0), ("Aug 1950", 1, 1, 0), ("Sep 1950", 1, 1, 0), ("Oct 1950", 3, 1, 1),
+        ("Nov 1950", 0, 1, 0), ("Dec 1950", 0, 1, 0)]
     feb = timeline.bars[11]
     assert (feb.start, feb.end, feb.params) == ("1950-02-01", "1950-02-28",
                                                [("date_from", "1950-02-01"), ("date_to", "1950-02-28")])
@@ -56,6 +59,69 @@ def test_timeline_per_day_under_three_months_bounded_by_the_dates_asked(service)
     assert all(b.spanning >= 1 for b in timeline.bars)
     assert timeline.bars[13].params == [("q", "Stalin"), ("date_from", "1950-05-14"),
                                         ("date_to", "1950-05-14")]
+
+
+@pytest.fixture(scope="module")
+def doubted(tmp_path_factory):
+    """A search service over the QUALIFIED_DATES test documents (tests/support.py)."""
+    config = qualified_dates_archive(tmp_path_factory.mktemp("qualified"))
+    assert rebuild(config).status == "built"
+    service = SearchService(config)
+    yield service
+    service.close()
+
+
+def month(start: str, end: str, label: str, exact: int = 0, spanning: int = 0, uncertain: int = 0,
+          uncertain_spanning: int = 0) -> dict:
+    return {"start": start, "end": end, "label": label, "exact": exact, "spanning": spanning,
+            "params": [["date_from", start], ["date_to", end]], "uncertain": uncertain,
+            "uncertain_spanning": uncertain_spanning}
+
+
+def test_timeline_counts_the_documents_with_uncertain_or_approximate_dates(doubted):
+    """October 1950 holds a sure day, "1950-10-02?", "~1950-10-15" and the interval
+    1950-10-05/1950-10-09 (all four dated within the month), and "1950-09-28?/1950-10-03"
+    overlapping September too: three of its five documents have a date the archive doubts."""
+    timeline = pictures(doubted).to_dict()["timeline"]
+    assert timeline == {"unit": "month", "bars": [
+        month("1950-01-01", "1950-01-31", "Jan 1950", exact=1),
+        month("1950-02-01", "1950-02-28", "Feb 1950"),
+        month("1950-03-01", "1950-03-31", "Mar 1950"),
+        month("1950-04-01", "1950-04-30", "Apr 1950"),
+        month("1950-05-01", "1950-05-31", "May 1950"),
+        month("1950-06-01", "1950-06-30", "Jun 1950"),
+        month("1950-07-01", "1950-07-31", "Jul 1950"),
+        month("1950-08-01", "1950-08-31", "Aug 1950"),
+        month("1950-09-01", "1950-09-30", "Sep 1950", spanning=1, uncertain=1, uncertain_spanning=1),
+        month("1950-10-01", "1950-10-31", "Oct 1950", exact=4, spanning=1, uncertain=3,
+              uncertain_spanning=1),
+    ]}
+
+
+def test_timeline_per_day_counts_uncertain_days_and_intervals(doubted):
+    bars = pictures(doubted, date_from="1950-10", date_to="1950-10").to_dict()["timeline"]["bars"]
+    # 1 to 15 October: from the first day dated to the last
+    assert [b["start"] for b in bars] == [f"1950-10-{d:02d}" for d in range(1, 16)]
+    assert all(b["params"] == [["date_from", b["start"]], ["date_to", b["start"]]] for b in bars)
+    counted = [{k: v for k, v in b.items() if k not in ("params", "end")} for b in bars
+               if b["exact"] or b["spanning"]]
+    assert counted == [
+        # 1950-09-28?/1950-10-03, bounded by the month asked for
+        {"start": "1950-10-01", "label": "1 Oct 1950", "exact": 0, "spanning": 1, "uncertain": 1,
+         "uncertain_spanning": 1},
+        {"start": "1950-10-02", "label": "2 Oct 1950", "exact": 1, "spanning": 1, "uncertain": 2,
+         "uncertain_spanning": 1},  # and 1950-10-02?
+        {"start": "1950-10-03", "label": "3 Oct 1950", "exact": 0, "spanning": 1, "uncertain": 1,
+         "uncertain_spanning": 1},
+        *({"start": f"1950-10-0{d}", "label": f"{d} Oct 1950", "exact": 0, "spanning": 1,
+           "uncertain": 0, "uncertain_spanning": 0} for d in (5, 6, 7)),  # 1950-10-05/1950-10-09
+        {"start": "1950-10-08", "label": "8 Oct 1950", "exact": 1, "spanning": 1, "uncertain": 0,
+         "uncertain_spanning": 0},
+        {"start": "1950-10-09", "label": "9 Oct 1950", "exact": 0, "spanning": 1, "uncertain": 0,
+         "uncertain_spanning": 0},
+        {"start": "1950-10-15", "label": "15 Oct 1950", "exact": 1, "spanning": 0, "uncertain": 1,
+         "uncertain_spanning": 0},  # ~1950-10-15
+    ]
 
 
 def test_network_nodes_and_edges(service):
@@ -176,7 +242,7 @@ def _columns(*people_rows):
     from archive import facets
 
     day = date(1950, 5, 14).toordinal()
-    return facets.build([{"id": f"d{i}", "date_start": day, "date_end": day, **row}
+    return facets.build([{"id": f"d{i}", "date_start": day, "date_end": day, "qualified": False, **row}
                          for i, row in enumerate(people_rows)])
 
 

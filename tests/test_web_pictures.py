@@ -9,8 +9,10 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from support import qualified_dates_archive
 from web_support import build_web_archive
 
+from archive.build import rebuild
 from archive.search import SearchRequest
 from web import create_app
 
@@ -77,7 +79,7 @@ def test_search_page_draws_three_pictures_with_tables_of_their_numbers(app, clie
     for kind in ("timeline", "network", "routes"):
         assert f'class="picture-svg picture-{kind}"' in html
     found = tables(html)
-    assert found["timeline-table"][1:] == [[b.label, str(b.exact), str(b.spanning)]
+    assert found["timeline-table"][1:] == [[b.label, str(b.exact), str(b.spanning), str(b.uncertain)]
                                            for b in pictures.timeline.bars if b.exact or b.spanning]
     assert found["network-nodes-table"][1:] == [
         [n.label, str(n.documents), str(n.sent), str(n.received), str(n.relayed)]
@@ -192,3 +194,110 @@ def test_person_page_links_to_the_pictures_of_their_correspondence(app, client):
     # every document of the search involves him: sent 1, relayed 3 (tests/data/collection)
     assert (roshchin.documents, roshchin.sent, roshchin.received, roshchin.relayed) == (4, 1, 0, 3)
     assert service_pictures(app, q=q).total == 4
+
+
+# -- dates the archive doubts (the QUALIFIED_DATES documents of tests/support.py) ------------
+
+@pytest.fixture(scope="module")
+def doubted(tmp_path_factory):
+    config = qualified_dates_archive(tmp_path_factory.mktemp("web-doubted"))
+    assert rebuild(config).status == "built"
+    return create_app({"TESTING": True, "ARCHIVE_CONFIG": config}).test_client()
+
+
+def test_timeline_table_says_how_many_dates_are_uncertain_or_approximate(doubted):
+    html = doubted.get("/search?sender=stalin").get_data(as_text=True)
+    assert tables(html)["timeline-table"] == [
+        ["Period", "Dated in it", "Wider date overlapping it", "Of which uncertain or approximate"],
+        ["Jan 1950", "1", "0", "0"],
+        ["Sep 1950", "0", "1", "1"],  # 1950-09-28?/1950-10-03
+        ["Oct 1950", "4", "1", "3"],  # 1950-10-02?, ~1950-10-15 and the same interval
+    ]
+
+
+def test_json_twin_counts_the_uncertain_and_approximate_dates(doubted):
+    def bar(start, end, label, exact=0, spanning=0, uncertain=0, uncertain_spanning=0):
+        return {"start": start, "end": end, "label": label, "exact": exact, "spanning": spanning,
+                "uncertain": uncertain, "uncertain_spanning": uncertain_spanning,
+                "params": [["sender", "stalin"], ["date_from", start], ["date_to", end]]}
+
+    body = doubted.get("/api/pictures?sender=stalin").get_json()
+    assert body == {
+        "total": 6,
+        "timeline": {"unit": "month", "bars": [
+            bar("1950-01-01", "1950-01-31", "Jan 1950", exact=1),
+            bar("1950-02-01", "1950-02-28", "Feb 1950"), bar("1950-03-01", "1950-03-31", "Mar 1950"),
+            bar("1950-04-01", "1950-04-30", "Apr 1950"), bar("1950-05-01", "1950-05-31", "May 1950"),
+            bar("1950-06-01", "1950-06-30", "Jun 1950"), bar("1950-07-01", "1950-07-31", "Jul 1950"),
+            bar("1950-08-01", "1950-08-31", "Aug 1950"),
+            bar("1950-09-01", "1950-09-30", "Sep 1950", spanning=1, uncertain=1, uncertain_spanning=1),
+            bar("1950-10-01", "1950-10-31", "Oct 1950", exact=4, spanning=1, uncertain=3,
+                uncertain_spanning=1)]},
+        "network": {
+            "nodes": [
+                # as many documents each: by id
+                {"id": "mao-zedong", "label": "Mao Zedong", "documents": 6, "sent": 0, "received": 6,
+                 "relayed": 0, "params": [["q", '(sender:"Mao Zedong" OR recipient:"Mao Zedong" '
+                                               'OR via:"Mao Zedong")'], ["sender", "stalin"]]},
+                {"id": "stalin", "label": "I. V. Stalin", "documents": 6, "sent": 6, "received": 0,
+                 "relayed": 0, "params": [["q", '(sender:"I. V. Stalin" OR recipient:"I. V. Stalin" '
+                                               'OR via:"I. V. Stalin")'], ["sender", "stalin"]]}],
+            "edges": [{"source": "stalin", "target": "mao-zedong", "count": 6, "kind": "direct",
+                       "params": [["sender", "stalin"], ["recipient", "mao-zedong"]],
+                       "source_label": "I. V. Stalin", "target_label": "Mao Zedong"}],
+            "others": 0, "edges_left_out": 0},
+        "routes": {"places": [], "routes": [], "unplaced": 6},
+        "links": {"search": "/search?sender=stalin", "files": {
+            kind: {ext: f"/pictures/{kind}.{ext}?sender=stalin" for ext in ("svg", "png")}
+            for kind in ("timeline", "network", "routes")}},
+    }
+
+
+def hatched(svg: bytes) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each bar's link label and its hatched rectangles (fill, count)."""
+    return [(a.get("aria-label"), [(r.get("fill"), r.get("data-count"))
+                                   for r in a.iter(f"{SVG}rect") if r.get("class") == "uncertain"])
+            for a in ET.fromstring(svg).iter(f"{SVG}a")]
+
+
+def test_the_svg_hatches_the_doubted_share_of_each_bar_and_says_so(doubted):
+    svg = doubted.get("/pictures/timeline.svg?sender=stalin").data
+    wider = "more with a wider date (a month, year or interval) overlapping it"
+    assert hatched(svg) == [
+        ("Jan 1950: 1 document dated in it", []),
+        (f"Sep 1950: 0 documents dated in it, 1 {wider}; 1 uncertain or approximate",
+         [("url(#hatch-spanning)", "1")]),
+        (f"Oct 1950: 4 documents dated in it, 1 {wider}; 3 uncertain or approximate",
+         [("url(#hatch-exact)", "2"), ("url(#hatch-spanning)", "1")]),
+    ]
+    root = ET.fromstring(svg)
+    assert [p.get("id") for p in root.iter(f"{SVG}pattern")] == ["hatch-exact", "hatch-spanning"]
+    legend = [t.text for t in root if t.tag == f"{SVG}text"]
+    assert "hatched: the date is uncertain or approximate (?, ~, %)" in legend
+
+
+def test_the_png_shows_the_hatching(doubted):
+    """CairoSVG's rendering: the hatched share of October's dark part has light stripes across
+    it; the rest of the dark part is plain."""
+    import io
+
+    from PIL import Image
+
+    svg = ET.fromstring(doubted.get("/pictures/timeline.svg?sender=stalin").data)
+    png = Image.open(io.BytesIO(doubted.get("/pictures/timeline.png?sender=stalin").data)).convert("RGB")
+    october = list(svg.iter(f"{SVG}a"))[-1]
+    rects = {r.get("class"): r for r in october.iter(f"{SVG}rect") if r.get("fill") != "url(#hatch-spanning)"}
+    x, width = float(rects["bar"].get("x")), float(rects["bar"].get("width"))
+    bottom = float(rects["bar"].get("y")) + float(rects["bar"].get("height"))
+    top_hatch = float(rects["uncertain"].get("y"))
+    end_hatch = top_hatch + float(rects["uncertain"].get("height"))
+
+    def colours(y0: float, y1: float) -> set[tuple[int, int, int]]:
+        box = (round(2 * x) + 2, round(2 * y0) + 2, round(2 * (x + width)) - 2, round(2 * y1) - 2)
+        return {colour for _, colour in png.crop(box).getcolors(maxcolors=1 << 16)}
+
+    plain, striped = colours(end_hatch, bottom), colours(top_hatch, end_hatch)
+    accent = (0x7b, 0x2d, 0x1a)
+    assert plain == {accent}
+    # dark between light stripes (white at 80 %; their edges blended by antialiasing)
+    assert any(max(c) < 150 for c in striped) and any(min(c) > 180 for c in striped)

@@ -54,7 +54,8 @@ def timeline_svg(timeline, href: Href, standalone: bool = False) -> Markup:
     step = width / len(bars)
     top = max(b.exact + b.spanning for b in bars) or 1
     scale = (axis - 18) / top
-    body = [f'<line x1="0" y1="{axis}" x2="{width}" y2="{axis}" stroke="#8d857a" stroke-width="1"/>']
+    body = [_HATCHES,
+            f'<line x1="0" y1="{axis}" x2="{width}" y2="{axis}" stroke="#8d857a" stroke-width="1"/>']
     previous_year = None
     for i, bar in enumerate(bars):
         x = round(i * step, 2)
@@ -71,9 +72,18 @@ def timeline_svg(timeline, href: Href, standalone: bool = False) -> Markup:
             h = round(bar.exact * scale, 1)
             parts.append(f'<rect x="{left}" y="{round(axis - h, 1)}" width="{inner}" height="{h}" '
                          f'fill="{ACCENT}" class="bar"/>')
+        # the doubted share of each part hatched, at its top: of the exact part, then of the whole
+        for doubted, below, hatch in ((bar.uncertain - bar.uncertain_spanning, bar.exact, "exact"),
+                                      (bar.uncertain_spanning, total, "spanning")):
+            if doubted:
+                top, h = round(axis - below * scale, 1), round(doubted * scale, 1)
+                parts.append(f'<rect x="{left}" y="{top}" width="{inner}" height="{h}" '
+                             f'fill="url(#hatch-{hatch})" class="uncertain" data-count="{doubted}"/>')
         text = f"{bar.label}: {_documents(bar.exact)} dated in it"
         if bar.spanning:
             text += f", {bar.spanning} more with a wider date (a month, year or interval) overlapping it"
+        if bar.uncertain:
+            text += f"; {bar.uncertain} uncertain or approximate"
         body.append(_link(href, bar.params if total else None, text, "".join(parts)))
         if total and step >= 14:  # outside the link: its name says the numbers in words
             body.append(_text(x + step / 2, axis - total * scale - 4, str(total), size=9,
@@ -104,11 +114,30 @@ def _tick(unit: str, bar, i: int, x: float, step: float, axis: int, previous_yea
     return "".join(out)
 
 
+# Hatching for the documents whose date is uncertain or approximate: light stripes over the dark
+# part (dated in the period), dark stripes over the light part (a wider date). A pattern is a
+# presentation attribute, so the hatching is in the SVG and PNG files too, not only in the page.
+_HATCHES = (
+    '<defs>'
+    '<pattern id="hatch-exact" width="6" height="6" patternUnits="userSpaceOnUse">'
+    '<path d="M-1,1 l2,-2 M0,6 l6,-6 M5,7 l2,-2" stroke="#ffffff" stroke-width="2" '
+    'stroke-opacity="0.8"/></pattern>'
+    '<pattern id="hatch-spanning" width="6" height="6" patternUnits="userSpaceOnUse">'
+    f'<path d="M-1,1 l2,-2 M0,6 l6,-6 M5,7 l2,-2" stroke="{ACCENT}" stroke-width="1.2"/></pattern>'
+    '</defs>')
+
+
 def _legend(y: float, width: int) -> str:
     return (f'<rect x="0" y="{y - 9}" width="12" height="10" fill="{ACCENT}"/>'
             + _text(16, y, "dated in the period", size=10, fill=MUTED)
             + f'<rect x="150" y="{y - 9}" width="12" height="10" fill="{SOFT}"/>'
-            + _text(166, y, "a wider date (month, year, interval) overlapping it", size=10, fill=MUTED))
+            + _text(166, y, "a wider date (month, year, interval) overlapping it", size=10, fill=MUTED)
+            + f'<rect x="470" y="{y - 9}" width="12" height="10" fill="{ACCENT}"/>'
+            + f'<rect x="470" y="{y - 9}" width="12" height="10" fill="url(#hatch-exact)"/>'
+            + f'<rect x="484" y="{y - 9}" width="12" height="10" fill="{SOFT}"/>'
+            + f'<rect x="484" y="{y - 9}" width="12" height="10" fill="url(#hatch-spanning)"/>'
+            + _text(500, y, "hatched: the date is uncertain or approximate (?, ~, %)", size=10,
+                    fill=MUTED))
 
 
 def _text(x: float, y: float, text: str, size: int = 12, anchor: str = "start", fill: str = INK,

@@ -103,13 +103,14 @@ def _search(args, config):
     (with the search's own suggestions), before anything is written."""
     from dataclasses import replace
 
+    from ..facets import IndexOutdated
     from ..search import SearchError, SearchService, SearchTimeout, SearchUnavailable
 
     service = SearchService(config)
     try:
         request = search_request(args, service)
         first = service.search(replace(request, page_size=1))
-    except (SearchError, SearchTimeout, SearchUnavailable) as error:
+    except (SearchError, SearchTimeout, SearchUnavailable, IndexOutdated) as error:
         service.close()
         raise UserError(str(error)) from None
     except UserError:

@@ -28,6 +28,7 @@ def add_commands(commands) -> None:
 
 
 def cmd_search(args, config) -> int:
+    from ..facets import IndexOutdated
     from ..search import SearchError, SearchService, SearchTimeout, SearchUnavailable
 
     build_if_missing(config)
@@ -35,7 +36,7 @@ def cmd_search(args, config) -> int:
     try:
         request = search_request(args, service, page=args.page, page_size=args.limit)
         result = service.search(request)
-    except (SearchError, SearchTimeout, SearchUnavailable) as error:
+    except (SearchError, SearchTimeout, SearchUnavailable, IndexOutdated) as error:
         raise UserError(str(error)) from None
     finally:
         service.close()

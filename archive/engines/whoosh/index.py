@@ -42,14 +42,14 @@ class Index(ColumnarSearch):
 
     def __init__(self, path: Path):
         self.path = path
-        self._ix = whoosh_index.open_dir(str(path))
-        self._searcher = self._ix.searcher()
-        self._lock = threading.Lock()
-        try:
+        try:  # first: columns an older version wrote raise IndexOutdated before any file is open
             self.columns = facets.load(path)
         except FileNotFoundError:  # an index written before columns existed
             write_columns(path)
             self.columns = facets.load(path)
+        self._ix = whoosh_index.open_dir(str(path))
+        self._searcher = self._ix.searcher()
+        self._lock = threading.Lock()
         # the numpy query engine (postings) reads each term's postings once per generation
         self.default_fields = DEFAULT_FIELDS
         self._schema = self._searcher.schema  # `Index.schema` re-reads the TOC file every time

@@ -107,7 +107,7 @@ def _reusable_columns(path: Path, segments: list[list]) -> facets.Columns | None
     try:
         before = json.loads((path / SEGMENTS_FILE).read_text())
         previous = facets.load(path)
-    except (FileNotFoundError, ValueError):
+    except (FileNotFoundError, ValueError, facets.IndexOutdated):  # read every document again
         return None
     if previous.size != sum(n for _, n in before):
         return None
