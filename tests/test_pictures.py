@@ -10,6 +10,8 @@ import pytest
 
 from archive.search import SearchRequest, SearchService
 
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
+
 
 @pytest.fixture(scope="module")
 def service(built_archive):
