@@ -23,10 +23,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from opensearch_nodes import opensearch_engine_missing
 
-from archive import engines
 from archive.build import rebuild
-from archive.settings import Config, SettingError, load_config
+from archive.settings import Config, load_config
 
 COLLECTION = Path(__file__).parent / "data" / "collection"
 ENGINES = ["whoosh", pytest.param("opensearch", marks=pytest.mark.opensearch)]
@@ -66,18 +66,6 @@ def engine_settings(search_engine, request) -> Callable[[], dict[str, str]]:
     base = request.getfixturevalue("opensearch_url")
     numbers = itertools.count(1)
     return lambda: {"ARCHIVE_SEARCH_URL": f"{base}-{next(numbers)}"}
-
-
-def opensearch_engine_missing() -> str | None:
-    """Why archive cannot search with OpenSearch yet (the engine refuses http URLs), or None."""
-    probe = load_config(env={}, ARCHIVE_SEARCH_URL="http://127.0.0.1:9/probe")
-    try:
-        engines.engine(probe)
-    except SettingError as error:
-        if "not built yet" in str(error):
-            return "the OpenSearch engine is not built yet (archive.engines.engine refuses " \
-                "an ARCHIVE_SEARCH_URL)"
-    return None
 
 
 @pytest.fixture(scope="session")

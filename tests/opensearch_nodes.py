@@ -11,6 +11,7 @@ Maven Central, its module plugins on the classpath) started as subprocesses on l
   them (SIGTERM, then SIGKILL). Every node is also stopped at exit, and dies with this process
   anyway: the launcher exits when its standard input (a pipe from us) closes.
 - `Node.kill()` (SIGKILL) and `Node.start()` again restart a node on the same data path.
+- `opensearch_engine_missing()` says why archive itself cannot search with OpenSearch yet.
 
 Each node's output goes to `node.log` in its home; a node that fails to start or a cluster that
 does not become healthy raises NodeError with the logs' tails.
@@ -35,6 +36,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+from archive import engines
+from archive.settings import SettingError, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = ROOT / "tests" / "opensearch"
@@ -77,6 +81,18 @@ def require_launcher() -> None:
     if services_required():
         pytest.fail(f"ARCHIVE_REQUIRE_SERVICES=1 but OpenSearch cannot run: {reason}")
     pytest.skip(f"OpenSearch tests: {reason}")
+
+
+def opensearch_engine_missing() -> str | None:
+    """Why archive cannot search with OpenSearch yet (the engine refuses http URLs), or None."""
+    probe = load_config(env={}, ARCHIVE_SEARCH_URL="http://127.0.0.1:9/probe")
+    try:
+        engines.engine(probe)
+    except SettingError as error:
+        if "not built yet" in str(error):
+            return "the OpenSearch engine is not built yet (archive.engines.engine refuses " \
+                "an ARCHIVE_SEARCH_URL)"
+    return None
 
 
 def _build() -> str | None:
