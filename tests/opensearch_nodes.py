@@ -51,6 +51,8 @@ START_TIMEOUT = 120.0  # seconds for "started" (10-20 s alone; longer on a busy 
 HEALTH_TIMEOUT = 120.0
 STOP_TIMEOUT = 30.0  # seconds after SIGTERM before SIGKILL
 LOG_TAIL = 60  # lines of a node's log shown when it fails
+BIND_ATTEMPTS = 3
+PORT_TAKEN = "Address already in use"  # in a node's log when its port was taken meanwhile
 
 _live: set[Node] = set()
 _build_result: str | None | bool = False  # False: not tried yet; None: built; str: why not
@@ -327,10 +329,21 @@ def start_cluster(count: int = 1, status: str = "yellow",
     more node settings for each.
 
     Raises NodeError (with the logs' tails) when one does not start in time; the nodes already
-    started are stopped first."""
+    started are stopped first. A port taken by someone else between our choosing it and the
+    node binding it means new ports and another try."""
     problem = launcher_problem()
     if problem is not None:
         raise NodeError(problem)
+    for attempt in range(1, BIND_ATTEMPTS + 1):
+        try:
+            return _start_cluster(count, status, settings or {})
+        except NodeError as error:
+            if PORT_TAKEN not in str(error) or attempt == BIND_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _start_cluster(count: int, status: str, settings: dict[str, str]) -> Cluster:
     root = Path(tempfile.mkdtemp(prefix="archive-opensearch-"))
     cluster_name = f"archive-test-{os.getpid()}-{next(_clusters)}-{uuid.uuid4().hex[:8]}"
     nodes = [Node(f"n{i}", cluster_name, root / f"n{i}", {}) for i in range(1, count + 1)]
@@ -341,7 +354,7 @@ def start_cluster(count: int = 1, status: str = "yellow",
             node.settings = {
                 "discovery.seed_hosts": ",".join(f"127.0.0.1:{n.transport_port}" for n in nodes),
                 "cluster.initial_cluster_manager_nodes": ",".join(n.name for n in nodes)}
-        node.settings.update(settings or {})
+        node.settings.update(settings)
     cluster = Cluster(nodes, root)
     try:
         for node in nodes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import textwrap
@@ -126,3 +127,19 @@ def test_without_java_the_tests_skip_with_the_reason_or_fail_in_ci(tmp_path, mon
         "ARCHIVE_REQUIRE_SERVICES=1 but OpenSearch cannot run: `java` is not installed "
         "(apt-get install default-jdk-headless)")
     assert "ARCHIVE_REQUIRE_SERVICES" in os.environ
+
+
+def test_a_port_taken_before_the_node_binds_it_means_new_ports(monkeypatch):
+    require_launcher()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        chosen = iter([port])  # the first port chosen is one another process holds
+        free_port = opensearch_nodes.free_port
+        monkeypatch.setattr(opensearch_nodes, "free_port", lambda: next(chosen, None) or free_port())
+        cluster = start_cluster(1)
+    try:
+        assert (cluster.nodes[0].http_port != port, cluster.health()["status"]) == (True, "green")
+    finally:
+        cluster.stop()
