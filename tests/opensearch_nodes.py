@@ -94,6 +94,8 @@ def opensearch_engine_missing() -> str | None:
         if "not built yet" in str(error):
             return "the OpenSearch engine is not built yet (archive.engines.engine refuses " \
                 "an ARCHIVE_SEARCH_URL)"
+    except Exception:  # an engine that exists may have tried the probe's dead address
+        pass
     return None
 
 
