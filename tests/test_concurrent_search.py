@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from archive.search import SearchRequest, SearchService
+
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
 
 QUERIES = ("Stalin~1", "telegram~2", "Vishinsky~", "weap*", "Kim", '"air cover"', "Filippov")
 

@@ -14,12 +14,15 @@ from archive.build import rebuild
 from archive.people import AuthorityError, load_people
 from archive.search import SearchRequest, SearchService
 
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
+
 AUTHORITY = Path(__file__).parent.parent / "documents" / "authority"
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory):
-    config = make_archive(tmp_path_factory.mktemp("disputed"), DATA / "minimal", DATA / "disputed")
+def service(tmp_path_factory, engine_settings):
+    config = make_archive(tmp_path_factory.mktemp("disputed"), DATA / "minimal", DATA / "disputed",
+                          env=engine_settings())
     shutil.copy(AUTHORITY / "people.yaml", config.documents_dir / "authority" / "people.yaml")
     (config.documents_dir / "valid-telegram.md").unlink()
     (config.documents_dir / "sets" / "test-set.yaml").unlink()

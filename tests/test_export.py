@@ -18,13 +18,16 @@ from archive.build import rebuild
 from archive.catalog import Catalog
 from archive.cli import main
 
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
+
 ROOT = Path(__file__).parent.parent
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory):
+def bundled(tmp_path_factory, engine_settings):
     """The bundled collection, built once in a temporary folder."""
-    config = make_archive(tmp_path_factory.mktemp("bundled"), ROOT / "documents")
+    config = make_archive(tmp_path_factory.mktemp("bundled"), ROOT / "documents",
+                          env=engine_settings())
     assert rebuild(config).status == "built"
     catalog = Catalog(config.database_url)
     yield config, catalog, export.Context.load(config, catalog)
@@ -139,6 +142,7 @@ def test_cli_export_and_cite(bundled, tmp_path, monkeypatch, capsys):
     config, catalog, context = bundled
     monkeypatch.setenv("ARCHIVE_DOCUMENTS_DIR", str(config.documents_dir))
     monkeypatch.setenv("ARCHIVE_INDEX_DIR", str(config.index_dir))
+    monkeypatch.setenv("ARCHIVE_SEARCH_URL", config.search_url)
     monkeypatch.delenv("ARCHIVE_BASE_URL", raising=False)
     target = tmp_path / "set.jsonl"
     assert main(["export", "--set", "green-light-1950", "-f", "jsonl", "-o", str(target)]) == 0

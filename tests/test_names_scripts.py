@@ -15,6 +15,8 @@ from archive.search import SearchRequest, SearchService
 from archive.settings import load_config
 from web import create_app
 
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
+
 ROOT = Path(__file__).parent.parent
 
 # (standard name, the person's other forms in every script); each form is the person's own name.
@@ -30,11 +32,11 @@ FORMS = {
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory):
+def bundled(tmp_path_factory, engine_settings):
     root = tmp_path_factory.mktemp("bundled")
     shutil.copytree(ROOT / "documents", root / "documents")
     config = load_config(env={}, ARCHIVE_DOCUMENTS_DIR=str(root / "documents"),
-                         ARCHIVE_INDEX_DIR=str(root / "index"))
+                         ARCHIVE_INDEX_DIR=str(root / "index"), **engine_settings())
     assert rebuild(config, allow_invalid=False).status == "built"
     service = SearchService(config)
     yield config, service

@@ -12,6 +12,8 @@ from support import qualified_dates_archive
 from archive.build import rebuild
 from archive.search import SearchRequest, SearchService
 
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
+
 
 @pytest.fixture(scope="module")
 def service(built_archive):

@@ -14,6 +14,8 @@ from archive.build import rebuild
 from archive.search import SearchService
 from archive.settings import load_config
 
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("search_quality", ROOT / "scripts" / "search_quality.py")
 search_quality = importlib.util.module_from_spec(_spec)
@@ -21,11 +23,11 @@ _spec.loader.exec_module(search_quality)
 
 
 @pytest.fixture(scope="module")
-def numbers(tmp_path_factory):
+def numbers(tmp_path_factory, engine_settings):
     root = tmp_path_factory.mktemp("quality")
     shutil.copytree(ROOT / "documents", root / "documents")
     config = load_config(env={}, ARCHIVE_DOCUMENTS_DIR=str(root / "documents"),
-                         ARCHIVE_INDEX_DIR=str(root / "index"))
+                         ARCHIVE_INDEX_DIR=str(root / "index"), **engine_settings())
     assert rebuild(config).status == "built"
     service = SearchService(config)
     judgments = yaml.safe_load(search_quality.JUDGMENTS.read_text(encoding="utf-8"))

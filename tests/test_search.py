@@ -12,6 +12,8 @@ from archive.build import rebuild
 from archive.cli import main
 from archive.search import FacetBucket, SearchError, SearchRequest, SearchService, SearchUnavailable
 
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
+
 CONVERSATION = "1949-03-05-stalin-kim-conversation"
 SHTYKOV_1949 = "1949-05-15-shtykov-to-vyshinsky"
 REPORT_1949_11 = "1949-11-shtykov-report"
@@ -372,6 +374,7 @@ def test_query_errors_reach_the_caller_as_search_errors(service):
 def cli_env(built_archive, monkeypatch):
     monkeypatch.setenv("ARCHIVE_DOCUMENTS_DIR", str(built_archive.documents_dir))
     monkeypatch.setenv("ARCHIVE_INDEX_DIR", str(built_archive.index_dir))
+    monkeypatch.setenv("ARCHIVE_SEARCH_URL", built_archive.search_url)
     monkeypatch.delenv("ARCHIVE_DATABASE_URL", raising=False)
 
 

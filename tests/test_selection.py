@@ -11,6 +11,8 @@ from archive.catalog import Catalog
 from archive.cli import main
 from archive.selection import MAX_IDS, SelectionError, parse_ids
 
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
+
 NO_8600 = "1950-05-14-stalin-to-mao-no-8600"
 CONVERSATION = "1949-03-05-stalin-kim-conversation"
 VOLUNTEERS = "1950-10-01-stalin-to-mao-volunteers"
@@ -20,6 +22,7 @@ VOLUNTEERS = "1950-10-01-stalin-to-mao-volunteers"
 def cli_env(built_archive, monkeypatch):
     monkeypatch.setenv("ARCHIVE_DOCUMENTS_DIR", str(built_archive.documents_dir))
     monkeypatch.setenv("ARCHIVE_INDEX_DIR", str(built_archive.index_dir))
+    monkeypatch.setenv("ARCHIVE_SEARCH_URL", built_archive.search_url)
     monkeypatch.setenv("ARCHIVE_BASE_URL", "https://archive.example.org")  # no default-address note
     monkeypatch.delenv("ARCHIVE_DATABASE_URL", raising=False)
     return built_archive
@@ -88,6 +91,7 @@ def test_set_new_writes_a_valid_set_and_refuses_to_overwrite(config, capsys, mon
     assert rebuild(archive).status == "built"
     monkeypatch.setenv("ARCHIVE_DOCUMENTS_DIR", str(archive.documents_dir))
     monkeypatch.setenv("ARCHIVE_INDEX_DIR", str(archive.index_dir))
+    monkeypatch.setenv("ARCHIVE_SEARCH_URL", archive.search_url)
     monkeypatch.delenv("ARCHIVE_DATABASE_URL", raising=False)
     listed = tmp_path / "ids.txt"
     listed.write_text(f"{VOLUNTEERS}\n{CONVERSATION}\n", encoding="utf-8")

@@ -6,10 +6,13 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from web_support import build_web_archive
 
 from archive.build import rebuild
 from web import create_app
+
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
 
 DOC = "1950-05-14-stalin-to-mao-no-8600"
 TEMPLATE_ID = "1950-10-02-mao-to-stalin"  # copied, with a marker word in the title, as new documents
@@ -49,8 +52,8 @@ def write_marker_doc(config, n: int) -> str:
     return doc_id
 
 
-def test_serving_while_rebuilds_swap_the_index(tmp_path):
-    config = build_web_archive(tmp_path)
+def test_serving_while_rebuilds_swap_the_index(tmp_path, engine_settings):
+    config = build_web_archive(tmp_path, engine_settings())
     app = create_app({"ARCHIVE_CONFIG": config})
     warm = app.test_client()  # first calls load caches and the citation engine: not the point here
     assert [warm.get(url).status_code for url in URLS] == [200] * len(URLS)

@@ -17,6 +17,8 @@ from archive.search import SearchRequest, SearchService
 from archive.settings import load_config
 from archive.vocabulary import load_places, load_terms, load_vocabularies
 
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 AUTHORITY = ROOT / "documents" / "authority"
 
@@ -236,11 +238,11 @@ def test_expansions_are_capped_per_query(places, terms, table):
 # -- no dead ends ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory):
+def service(tmp_path_factory, engine_settings):
     root = tmp_path_factory.mktemp("vocabulary")
     shutil.copytree(ROOT / "documents", root / "documents")
     config = load_config(env={}, ARCHIVE_DOCUMENTS_DIR=str(root / "documents"),
-                         ARCHIVE_INDEX_DIR=str(root / "index"))
+                         ARCHIVE_INDEX_DIR=str(root / "index"), **engine_settings())
     assert rebuild(config).status == "built"
     service = SearchService(config)
     yield service

@@ -10,12 +10,14 @@ from web_support import HOSTILE, build_web_archive
 from web import create_app
 from web.security import READ_ONLY_POSTS
 
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
+
 DOC = "1950-05-14-stalin-to-mao-no-8600"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    config = build_web_archive(tmp_path_factory.mktemp("web-api"))
+def app(tmp_path_factory, engine_settings):
+    config = build_web_archive(tmp_path_factory.mktemp("web-api"), engine_settings())
     return create_app({"TESTING": True, "ARCHIVE_CONFIG": config})
 
 

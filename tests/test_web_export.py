@@ -12,10 +12,12 @@ from web_support import build_web_archive
 
 from web import create_app
 
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
+
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    config = build_web_archive(tmp_path_factory.mktemp("web-export"))
+def app(tmp_path_factory, engine_settings):
+    config = build_web_archive(tmp_path_factory.mktemp("web-export"), engine_settings())
     return create_app({"TESTING": True, "ARCHIVE_CONFIG": config})
 
 

@@ -14,13 +14,15 @@ from archive.browse import Browser, render_body
 from archive.build import rebuild
 from web import create_app
 
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
+
 DOC = "1950-05-14-stalin-to-mao-no-8600"
 REPLIED = "1950-05-13-roshchin-to-filippov"
 
 
 @pytest.fixture(scope="module")
-def web_config(tmp_path_factory):
-    return build_web_archive(tmp_path_factory.mktemp("web-pages"))
+def web_config(tmp_path_factory, engine_settings):
+    return build_web_archive(tmp_path_factory.mktemp("web-pages"), engine_settings())
 
 
 @pytest.fixture(scope="module")
@@ -317,8 +319,8 @@ def test_home_timeline_bars_link_to_month_searches(client):
     assert "<svg" in page and 'role="group"' in page
 
 
-def test_rebuilt_index_is_picked_up_without_restart(tmp_path):
-    config = build_web_archive(tmp_path)
+def test_rebuilt_index_is_picked_up_without_restart(tmp_path, engine_settings):
+    config = build_web_archive(tmp_path, engine_settings())
     client = create_app({"TESTING": True, "ARCHIVE_CONFIG": config}).test_client()
     assert client.get("/api/").get_json()["documents"] == 15
     assert client.get("/documents/1950-06-02-a-new-note").status_code == 404

@@ -16,13 +16,15 @@ from archive.build import rebuild
 from archive.search import SearchRequest
 from web import create_app
 
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    return create_app({"TESTING": True,
-                       "ARCHIVE_CONFIG": build_web_archive(tmp_path_factory.mktemp("web-pictures"))})
+def app(tmp_path_factory, engine_settings):
+    config = build_web_archive(tmp_path_factory.mktemp("web-pictures"), engine_settings())
+    return create_app({"TESTING": True, "ARCHIVE_CONFIG": config})
 
 
 @pytest.fixture

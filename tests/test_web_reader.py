@@ -11,12 +11,14 @@ from web_support import build_web_archive
 
 from web import create_app
 
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
+
 DOC = "1950-05-14-stalin-to-mao-no-8600"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    config = build_web_archive(tmp_path_factory.mktemp("web-reader"))
+def client(tmp_path_factory, engine_settings):
+    config = build_web_archive(tmp_path_factory.mktemp("web-reader"), engine_settings())
     return create_app({"TESTING": True, "ARCHIVE_CONFIG": config}).test_client()
 
 

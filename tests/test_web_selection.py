@@ -17,15 +17,17 @@ from archive.selection import MAX_IDS
 from web import create_app
 from web.selection import WEB_MAX_IDS
 
+pytestmark = pytest.mark.engines  # the same tests on Whoosh and OpenSearch (conftest.py)
+
 CONVERSATION = "1949-03-05-stalin-kim-conversation"
 NO_8600 = "1950-05-14-stalin-to-mao-no-8600"
 VOLUNTEERS = "1950-10-01-stalin-to-mao-volunteers"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    return create_app({"TESTING": True,
-                       "ARCHIVE_CONFIG": build_web_archive(tmp_path_factory.mktemp("selection"))})
+def app(tmp_path_factory, engine_settings):
+    config = build_web_archive(tmp_path_factory.mktemp("selection"), engine_settings())
+    return create_app({"TESTING": True, "ARCHIVE_CONFIG": config})
 
 
 @pytest.fixture

@@ -17,13 +17,14 @@ DATA = Path(__file__).parent / "data"
 HOSTILE = "1950-06-01-hostile-markup"
 
 
-def build_web_archive(root: Path) -> Config:
+def build_web_archive(root: Path, env: dict | None = None) -> Config:
+    """`env`: more settings (conftest's `engine_settings()` for the test's engine)."""
     documents = root / "documents"
     shutil.copytree(DATA / "collection", documents)
     shutil.copytree(DATA / "web", documents, dirs_exist_ok=True)
     config = load_config(env={}, ARCHIVE_DOCUMENTS_DIR=str(documents),
                          ARCHIVE_INDEX_DIR=str(root / "index"),
-                         ARCHIVE_BASE_URL="https://archive.example.org")
+                         ARCHIVE_BASE_URL="https://archive.example.org", **(env or {}))
     report = rebuild(config)
     assert report.status == "built", [str(p) for p in report.problems]
     return config
