@@ -27,10 +27,16 @@ def analysed(text: str) -> str:
     return " ".join("|".join(token.terms) for token in analysis.tokens(text))
 
 
+def _terms(text: str) -> list[str]:
+    return sorted({term for token in analysis.tokens(text) for term in token.terms})
+
+
 def document(record: Record, people: PeopleAuthority, places: Vocabulary | None = None) -> dict:
     fields = index_fields(record, people, places)
     doc: dict = {name: analysed(fields[name]) for name in MATCHED}
-    doc["spell"] = " ".join(analysis.plain_words(fields["spell"]))
+    doc["spell"] = sorted(set(analysis.plain_words(fields["spell"])))
+    doc["title_terms"] = _terms(fields["title"])
+    doc["number_terms"] = _terms(fields["number"])
     for name in ("people", "sender", "recipient", "via", "archive", "fond"):
         doc[name] = [v for v in fields[name].split(",") if v]
     doc["id"] = record.id
