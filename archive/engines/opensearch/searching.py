@@ -137,7 +137,9 @@ class OpenSearchIndex:
         like = {"more_like_this": {
             "fields": ["plain_en", "plain_ru", "plain_cjk"],
             "like": [{"_index": found[0]["_index"], "_id": found[0]["_id"]}],
-            "min_term_freq": 1, "min_doc_freq": 1, "max_query_terms": 25}}
+            # Whoosh's: the 10 most telling words, any of them
+            "min_term_freq": 1, "min_doc_freq": 1, "max_query_terms": 10,
+            "minimum_should_match": 1}}
         body = {"query": {"bool": {"must": [like], "must_not": [{"term": {"id": doc_id}}]}},
                 "sort": _SORTS["relevance"], "size": limit, "_source": _SOURCE}
         return [_found(hit, False) for hit in self.request(body=body)["hits"]["hits"]]
