@@ -208,6 +208,7 @@ QUERIES = [
     # phrases
     '"air cover"', '"cover air"', '"thirty-eighth parallel"', '"North Korean army"',
     '"Kim Il Sung"', '"volunteer army"', '"Soviet advisers"', '"воздушное прикрытие"',
+    '"Фын Си"', '"Ким Ир"',  # Cyrillic phrases met by their transliterations
     # prefixes and fuzzy
     "negot*", "volunt*", "arm*", "Shtyk*", "ко*", "title:kim~", "number:86*", "Vishinky~",
     "Kovalyov~", "Stalin~1 Mao~", "Roshin~2", "divis* Chin*",
