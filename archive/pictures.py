@@ -2,9 +2,11 @@
 
 Computed from the index's columns (archive.facets) for every matching document, not just the
 page shown: a few vectorised numpy operations over the matches, so the cost grows with the
-number of matches, never with a per-document Python loop. Every bar, node, edge and route carries
-the query parameters of the search it narrows to (as facet buckets do), so that no template or
-view builds URLs.
+number of matches, never with a per-document Python loop. `weights` (by document number) lets a
+row stand for several documents alike (the OpenSearch engine counts the result set's distinct
+date spans, correspondents and places by aggregations, and draws from those). Every bar, node,
+edge and route carries the query parameters of the search it narrows to (as facet buckets do),
+so that no template or view builds URLs.
 """
 
 from __future__ import annotations
@@ -132,7 +134,13 @@ def compute(columns: Columns, matches: np.ndarray, request, people, places,
 
 # -- timeline --------------------------------------------------------------------------------
 
-def timeline(columns: Columns, docs: np.ndarray, request) -> Timeline:
+def _weigh(weights: np.ndarray | None):
+    """The weights of entries owned by the given document numbers (None: one each)."""
+    return (lambda owners: None) if weights is None else (lambda owners: weights[owners])
+
+
+def timeline(columns: Columns, docs: np.ndarray, request, weights: np.ndarray | None = None
+             ) -> Timeline:
     if not len(docs):
         return Timeline("month")
     floor, ceiling = request.date_range()
@@ -153,11 +161,13 @@ def timeline(columns: Columns, docs: np.ndarray, request) -> Timeline:
     base = int(lo.min())
     lo, hi = lo - base, hi - base
     size = int(hi.max()) + 1
-    exact = np.bincount(lo[lo == hi], minlength=size)
+    weigh = _weigh(weights)
+    exact = np.bincount(lo[lo == hi], weigh(docs[lo == hi]), minlength=size)
     wide = lo != hi  # a difference array: +1 where a wide date starts, -1 after it ends
     change = np.zeros(size + 1, dtype=np.int64)
-    np.add.at(change, lo[wide], 1)
-    np.add.at(change, hi[wide] + 1, -1)
+    step = 1 if weights is None else weights[docs[wide]]
+    np.add.at(change, lo[wide], step)
+    np.add.at(change, hi[wide] + 1, -step)
     spanning = np.cumsum(change)[:size]
     bars = []
     for i in range(size):
@@ -199,8 +209,8 @@ def _label(unit: str, start: date) -> str:
 
 # -- network ---------------------------------------------------------------------------------
 
-def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_CORRESPONDENTS
-            ) -> Network:
+def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_CORRESPONDENTS,
+            weights: np.ndarray | None = None) -> Network:
     roles = {role: columns.facets[role] for role in ("sender", "recipient", "via")}
     vocab = sorted(set().union(*(f.vocab for f in roles.values())))
     index = {name: i for i, name in enumerate(vocab)}
@@ -210,8 +220,9 @@ def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_
         return Network()
     size = len(vocab)
     entries = {role: _entries(f, docs) for role, f in roles.items()}
-    counts = {role: np.bincount(codes[role][values], minlength=size)
-              for role, (_, values) in entries.items()}
+    weigh = _weigh(weights)
+    counts = {role: np.bincount(codes[role][values], weigh(owners), minlength=size)
+              for role, (owners, values) in entries.items()}
     kinds = (("direct", "sender", "recipient"), ("via", "sender", "via"), ("via", "via", "recipient"))
     crossed = [_pairs(roles[source], roles[target], docs, with_shared=True) for _, source, target in kinds]
     # documents per person, each (document, person) once whatever the roles: the sum over the
@@ -222,9 +233,10 @@ def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_
         equal = codes[source][a] == codes[target][b]
         same.append(owners[equal] * size + codes[source][a][equal])
     documents = counts["sender"] + counts["recipient"] + counts["via"]
-    documents -= np.bincount(np.concatenate(same) % size, minlength=size)
+    held_twice = np.concatenate(same)
+    documents -= np.bincount(held_twice % size, weigh(held_twice // size), minlength=size)
     triple = same[0][np.isin(same[0], same[1])]
-    documents += np.bincount(triple % size, minlength=size)
+    documents += np.bincount(triple % size, weigh(triple // size), minlength=size)
     present = np.flatnonzero(documents)
     order = sorted(present.tolist(), key=lambda p: (-int(documents[p]), vocab[p]))
     shown, rest = order[:top], order[top:]
@@ -244,7 +256,8 @@ def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_
         touched = np.zeros(columns.size, dtype=bool)
         for role, (owners, values) in entries.items():
             touched[owners[in_rest[codes[role][values]]]] = True
-        nodes.append(Node(OTHERS, f"{len(rest)} others", int(touched.sum()),
+        touching = int(touched.sum()) if weights is None else int(weights[touched].sum())
+        nodes.append(Node(OTHERS, f"{len(rest)} others", touching,
                           *(int(counts[r][rest].sum()) for r in ("sender", "recipient", "via")), None))
     n = len(ids)
     parts = []  # per kind: (counts, source node, target node, kind number)
@@ -253,10 +266,10 @@ def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_
         key = node_of[codes[source][a]] * n + node_of[codes[target][b]]
         # one count per document and node pair: only a document with several pairs (several
         # recipients, or two "others") can repeat one, so only those are deduplicated
-        found = np.bincount(key[~shared], minlength=n * n)
+        found = np.bincount(key[~shared], weigh(owners[~shared]), minlength=n * n)
         if shared.any():
-            once = np.unique(owners[shared] * (n * n) + key[shared]) % (n * n)
-            found += np.bincount(once, minlength=n * n)
+            once = np.unique(owners[shared] * (n * n) + key[shared])
+            found += np.bincount(once % (n * n), weigh(once // (n * n)), minlength=n * n)
         found[np.arange(n) * (n + 1)] = 0  # no arrow from a node to itself
         keys = np.flatnonzero(found)
         parts.append((found[keys], keys // n, keys % n, np.full(len(keys), number)))
@@ -322,17 +335,23 @@ class _Narrower:
 # -- routes ----------------------------------------------------------------------------------
 
 def routes(columns: Columns, docs: np.ndarray, request, places,
-           top: int = TOP_ROUTES) -> Routes:
+           top: int = TOP_ROUTES, weights: np.ndarray | None = None) -> Routes:
     origin, destination = columns.facets["place_from"], columns.facets["place_to"]
     if not len(docs):
         return Routes()
-    sent_from = np.bincount(_entries(origin, docs)[1], minlength=len(origin.vocab))
-    sent_to = np.bincount(_entries(destination, docs)[1], minlength=len(destination.vocab))
+    weigh = _weigh(weights)
+    owners, values = _entries(origin, docs)
+    sent_from = np.bincount(values, weigh(owners), minlength=len(origin.vocab))
+    owners, values = _entries(destination, docs)
+    sent_to = np.bincount(values, weigh(owners), minlength=len(destination.vocab))
     has_place = (origin.offsets[docs + 1] > origin.offsets[docs]) | \
         (destination.offsets[docs + 1] > destination.offsets[docs])
-    _, a, b = _pairs(origin, destination, docs)
+    owners, a, b = _pairs(origin, destination, docs)
     width = max(len(destination.vocab), 1)
-    keys, found = np.unique(a.astype(np.int64) * width + b, return_counts=True)
+    keys, which, found = np.unique(a.astype(np.int64) * width + b, return_inverse=True,
+                                   return_counts=True)
+    if weights is not None:
+        found = np.bincount(which, weights[owners], minlength=len(keys)).astype(np.int64)
     found_routes = sorted(((origin.vocab[k // width], destination.vocab[k % width], int(c))
                            for k, c in zip(keys.tolist(), found.tolist(), strict=True)),
                           key=lambda r: (-r[2], r[0], r[1]))[:top]
@@ -355,4 +374,5 @@ def routes(columns: Columns, docs: np.ndarray, request, places,
     narrow = _Narrower(request)
     return Routes(out, [Route(s, t, c, narrow({"place_from": s, "place_to": t}),
                               labels[s], labels[t]) for s, t, c in found_routes],
-                  int((~has_place).sum()))
+                  int((~has_place).sum()) if weights is None
+                  else int(weights[docs[~has_place]].sum()))

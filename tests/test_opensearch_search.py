@@ -386,3 +386,22 @@ def test_a_plan_without_a_query_is_every_document(engines_pair):
     plan = Plan(query.Parsed(query.All()), None, None, {}, "date", 0, 3)
     assert [f.id for f in index.search(plan).found] == \
         [f.id for f in state.index.search(plan).found]
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"q": "Kim"}, {"q": "Stalin Mao Kim Zhou"}, {"q": "xyzzy"},
+    {"q": "troops", "filters": (("type", ("telegram",)),)},
+    {"date_from": "1950-05", "date_to": "1950-07"},
+    {"q": "Filippov", "filters": (("place_to", ("beijing",)), ("year", ("1950",)))},
+])
+def test_pictures_are_whooshs(engines_pair, params):
+    """Timeline, network and routes (archive.pictures) from OpenSearch's aggregations equal
+    pictures.compute over Whoosh's columns for the same result set: whole structures."""
+    service, state, index = engines_pair
+    drawn = []
+    for engine in (index, state.index):
+        plan = service._plan(state, SearchRequest(**params).normalized(), 0, 20)
+        plan.pictures = (state.people, state.places)
+        drawn.append(engine.search(plan).pictures.to_dict())
+    assert drawn[0] == drawn[1]
+    assert drawn[0]["network"]["nodes"] or params.get("q") == "xyzzy"
