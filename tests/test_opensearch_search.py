@@ -405,3 +405,18 @@ def test_pictures_are_whooshs(engines_pair, params):
         drawn.append(engine.search(plan).pictures.to_dict())
     assert drawn[0] == drawn[1]
     assert drawn[0]["network"]["nodes"] or params.get("q") == "xyzzy"
+
+
+def test_windows_past_what_one_request_may_ask_are_read_in_order(engines_pair, monkeypatch):
+    """A window ending past OpenSearch's max_result_window (10,000) is read through a point in
+    time, BATCH at a time: here both made small, so the bundled collection goes that way."""
+    from archive.engines.opensearch import searching
+
+    monkeypatch.setattr(searching, "WINDOW", 7)
+    monkeypatch.setattr(searching, "BATCH", 4)
+    service, state, index = engines_pair
+    for q, sort, offset, limit in (("", "date", 3, 10), ("Kim OR Mao", "-date", 9, 20),
+                                   ("Stalin Mao Kim Zhou", "date", 0, None)):
+        request = SearchRequest(q=q, sort=sort)
+        assert _outcome(index, service, state, request, offset, limit) == \
+            _outcome(state.index, service, state, request, offset, limit)
