@@ -21,6 +21,7 @@ from ... import analysis, deadline, facets, spelling
 from ... import query as q
 from .. import FACET_LIMIT, Found, Plan, Results
 from . import relaxing
+from .drawing import pictures
 from .mapping import FACET_PREFIX
 from .translate import MATCH_ALL, MAX_EXPANSIONS, date_overlap, translate
 
@@ -78,8 +79,6 @@ class OpenSearchIndex:
             aggregations.update(self.request(body=again)["aggregations"])
         results = Results(total=total, found=found, counts=_counts(aggregations, plan.filters))
         if plan.pictures is not None:
-            from .drawing import pictures
-
             people, places = plan.pictures
             results.pictures = pictures(self, body, plan.request, people, places)
         return results
