@@ -134,9 +134,9 @@ def compute(columns: Columns, matches: np.ndarray, request, people, places,
 
 # -- timeline --------------------------------------------------------------------------------
 
-def _weigh(weights: np.ndarray | None):
-    """The weights of entries owned by the given document numbers (None: one each)."""
-    return (lambda owners: None) if weights is None else (lambda owners: weights[owners])
+def _weights(weights: np.ndarray | None, owners: np.ndarray) -> np.ndarray | None:
+    """Each entry's weight, its owner's (None: one each)."""
+    return None if weights is None else weights[owners]
 
 
 def timeline(columns: Columns, docs: np.ndarray, request, weights: np.ndarray | None = None
@@ -161,8 +161,8 @@ def timeline(columns: Columns, docs: np.ndarray, request, weights: np.ndarray | 
     base = int(lo.min())
     lo, hi = lo - base, hi - base
     size = int(hi.max()) + 1
-    weigh = _weigh(weights)
-    exact = np.bincount(lo[lo == hi], weigh(docs[lo == hi]), minlength=size)
+    each = None if weights is None else weights[docs[lo == hi]]
+    exact = np.bincount(lo[lo == hi], each, minlength=size)
     wide = lo != hi  # a difference array: +1 where a wide date starts, -1 after it ends
     change = np.zeros(size + 1, dtype=np.int64)
     step = 1 if weights is None else weights[docs[wide]]
@@ -220,8 +220,7 @@ def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_
         return Network()
     size = len(vocab)
     entries = {role: _entries(f, docs) for role, f in roles.items()}
-    weigh = _weigh(weights)
-    counts = {role: np.bincount(codes[role][values], weigh(owners), minlength=size)
+    counts = {role: np.bincount(codes[role][values], _weights(weights, owners), minlength=size)
               for role, (owners, values) in entries.items()}
     kinds = (("direct", "sender", "recipient"), ("via", "sender", "via"), ("via", "via", "recipient"))
     crossed = [_pairs(roles[source], roles[target], docs, with_shared=True) for _, source, target in kinds]
@@ -234,9 +233,11 @@ def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_
         same.append(owners[equal] * size + codes[source][a][equal])
     documents = counts["sender"] + counts["recipient"] + counts["via"]
     held_twice = np.concatenate(same)
-    documents -= np.bincount(held_twice % size, weigh(held_twice // size), minlength=size)
+    each = None if weights is None else weights[held_twice // size]
+    documents -= np.bincount(held_twice % size, each, minlength=size)
     triple = same[0][np.isin(same[0], same[1])]
-    documents += np.bincount(triple % size, weigh(triple // size), minlength=size)
+    each = None if weights is None else weights[triple // size]
+    documents += np.bincount(triple % size, each, minlength=size)
     present = np.flatnonzero(documents)
     order = sorted(present.tolist(), key=lambda p: (-int(documents[p]), vocab[p]))
     shown, rest = order[:top], order[top:]
@@ -266,10 +267,12 @@ def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_
         key = node_of[codes[source][a]] * n + node_of[codes[target][b]]
         # one count per document and node pair: only a document with several pairs (several
         # recipients, or two "others") can repeat one, so only those are deduplicated
-        found = np.bincount(key[~shared], weigh(owners[~shared]), minlength=n * n)
+        each = None if weights is None else weights[owners[~shared]]
+        found = np.bincount(key[~shared], each, minlength=n * n)
         if shared.any():
             once = np.unique(owners[shared] * (n * n) + key[shared])
-            found += np.bincount(once % (n * n), weigh(once // (n * n)), minlength=n * n)
+            each = None if weights is None else weights[once // (n * n)]
+            found += np.bincount(once % (n * n), each, minlength=n * n)
         found[np.arange(n) * (n + 1)] = 0  # no arrow from a node to itself
         keys = np.flatnonzero(found)
         parts.append((found[keys], keys // n, keys % n, np.full(len(keys), number)))
@@ -339,18 +342,19 @@ def routes(columns: Columns, docs: np.ndarray, request, places,
     origin, destination = columns.facets["place_from"], columns.facets["place_to"]
     if not len(docs):
         return Routes()
-    weigh = _weigh(weights)
     owners, values = _entries(origin, docs)
-    sent_from = np.bincount(values, weigh(owners), minlength=len(origin.vocab))
+    sent_from = np.bincount(values, _weights(weights, owners), minlength=len(origin.vocab))
     owners, values = _entries(destination, docs)
-    sent_to = np.bincount(values, weigh(owners), minlength=len(destination.vocab))
+    sent_to = np.bincount(values, _weights(weights, owners), minlength=len(destination.vocab))
     has_place = (origin.offsets[docs + 1] > origin.offsets[docs]) | \
         (destination.offsets[docs + 1] > destination.offsets[docs])
     owners, a, b = _pairs(origin, destination, docs)
     width = max(len(destination.vocab), 1)
-    keys, which, found = np.unique(a.astype(np.int64) * width + b, return_inverse=True,
-                                   return_counts=True)
-    if weights is not None:
+    pairs = a.astype(np.int64) * width + b
+    if weights is None:
+        keys, found = np.unique(pairs, return_counts=True)
+    else:
+        keys, which = np.unique(pairs, return_inverse=True)
         found = np.bincount(which, weights[owners], minlength=len(keys)).astype(np.int64)
     found_routes = sorted(((origin.vocab[k // width], destination.vocab[k % width], int(c))
                            for k, c in zip(keys.tolist(), found.tolist(), strict=True)),
