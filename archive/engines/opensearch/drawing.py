@@ -19,12 +19,11 @@ PAGE = 2000  # distinct keys per aggregation page
 
 
 def pictures(index, body: dict, request, people, places) -> drawing.Pictures:
-    """`body` is the search's (query, post_filter, min_score); its aggregations are replaced."""
+    """`body` is the search's (query, post_filter); its aggregations are replaced."""
     query = body["query"]
     if "post_filter" in body:  # aggregations do not see the post filter: apply it here
         query = {"bool": {"must": [query], "filter": [body["post_filter"]]}}
-    base = {"size": 0, "query": query, **({"min_score": body["min_score"]}
-                                          if "min_score" in body else {})}
+    base = {"size": 0, "query": query}
     counted = _counts(index, base)
     spans, roles, placed = (counted[name] for name in PICTURE_KEYS)
     rows = [{"date_start": int(s), "date_end": int(e)}

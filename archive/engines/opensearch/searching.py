@@ -55,14 +55,12 @@ class OpenSearchIndex:
     # searching
 
     def search(self, plan: Plan) -> Results:
-        query, min_score = self.query(plan)
+        query = self.query(plan)
         end = None if plan.limit is None else plan.offset + plan.limit
         body = {"query": query, "sort": _SORTS[plan.sort], "track_total_hits": True,
                 "_source": _SOURCE, "aggs": _facet_aggs(plan.filters)}
         if plan.filters:
             body["post_filter"] = _filters(plan.filters)
-        if min_score is not None:
-            body["min_score"] = min_score
         size = plan.limit if end is not None and end <= WINDOW else 0
         response = self.request(body={**body, "from": plan.offset if size else 0, "size": size})
         total = response["hits"]["total"]["value"]
@@ -83,25 +81,22 @@ class OpenSearchIndex:
             results.pictures = pictures(self, body, plan.request, people, places)
         return results
 
-    def query(self, plan: Plan) -> tuple[dict, float | None]:
-        """The query (match and date overlap) and its minimum score (relaxed queries)."""
-        matching, min_score = relaxing.relaxed(self, plan.parsed)
+    def query(self, plan: Plan) -> dict:
+        """The query: the match (relaxed when no document has every word) and date overlap."""
+        matching = relaxing.relaxed(self, plan.parsed)
         overlap = date_overlap(plan.start, plan.end)
         if overlap != MATCH_ALL:
             matching = {"bool": {"must": [matching], "filter": [overlap]}}
-        return matching, min_score
+        return matching
 
     def translate(self, node) -> dict:
         return translate(node, self.expand)
 
     def ids(self, plan: Plan) -> Iterator[str]:
-        query, min_score = self.query(plan)
-        body = {"query": query, "sort": _SORTS[plan.sort], "_source": False,
+        body = {"query": self.query(plan), "sort": _SORTS[plan.sort], "_source": False,
                 "docvalue_fields": ["id"]}
         if plan.filters:
             body["post_filter"] = _filters(plan.filters)
-        if min_score is not None:
-            body["min_score"] = min_score
         for hit in self._scan(body):
             yield hit["fields"]["id"][0]
 
