@@ -19,7 +19,7 @@ from opensearchpy import exceptions
 
 from ... import analysis, deadline, facets, spelling
 from ... import query as q
-from .. import FACET_LIMIT, Found, Plan, Results
+from ..plan import FACET_LIMIT, Found, Plan, Results
 from . import relaxing
 from .drawing import pictures
 from .mapping import FACET_PREFIX
