@@ -2,11 +2,9 @@
 
 Computed from the index's columns (archive.facets) for every matching document, not just the
 page shown: a few vectorised numpy operations over the matches, so the cost grows with the
-number of matches, never with a per-document Python loop. `weights` (by document number) lets a
-row stand for several documents alike (the OpenSearch engine counts the result set's distinct
-date spans, correspondents and places by aggregations, and draws from those). Every bar, node,
-edge and route carries the query parameters of the search it narrows to (as facet buckets do),
-so that no template or view builds URLs.
+number of matches, never with a per-document Python loop. Every bar, node, edge and route carries
+the query parameters of the search it narrows to (as facet buckets do), so that no template or
+view builds URLs.
 """
 
 from __future__ import annotations
@@ -134,13 +132,7 @@ def compute(columns: Columns, matches: np.ndarray, request, people, places,
 
 # -- timeline --------------------------------------------------------------------------------
 
-def _weights(weights: np.ndarray | None, owners: np.ndarray) -> np.ndarray | None:
-    """Each entry's weight, its owner's (None: one each)."""
-    return None if weights is None else weights[owners]
-
-
-def timeline(columns: Columns, docs: np.ndarray, request, weights: np.ndarray | None = None
-             ) -> Timeline:
+def timeline(columns: Columns, docs: np.ndarray, request) -> Timeline:
     if not len(docs):
         return Timeline("month")
     floor, ceiling = request.date_range()
@@ -161,13 +153,11 @@ def timeline(columns: Columns, docs: np.ndarray, request, weights: np.ndarray | 
     base = int(lo.min())
     lo, hi = lo - base, hi - base
     size = int(hi.max()) + 1
-    each = None if weights is None else weights[docs[lo == hi]]
-    exact = np.bincount(lo[lo == hi], each, minlength=size)
+    exact = np.bincount(lo[lo == hi], minlength=size)
     wide = lo != hi  # a difference array: +1 where a wide date starts, -1 after it ends
     change = np.zeros(size + 1, dtype=np.int64)
-    step = 1 if weights is None else weights[docs[wide]]
-    np.add.at(change, lo[wide], step)
-    np.add.at(change, hi[wide] + 1, -step)
+    np.add.at(change, lo[wide], 1)
+    np.add.at(change, hi[wide] + 1, -1)
     spanning = np.cumsum(change)[:size]
     bars = []
     for i in range(size):
@@ -209,8 +199,15 @@ def _label(unit: str, start: date) -> str:
 
 # -- network ---------------------------------------------------------------------------------
 
+def _weights(weights: np.ndarray | None, owners: np.ndarray) -> np.ndarray | None:
+    """Each entry's weight, its owner's (None: one each)."""
+    return None if weights is None else weights[owners]
+
+
 def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_CORRESPONDENTS,
             weights: np.ndarray | None = None) -> Network:
+    """`weights` (by document number): a row stands for that many documents alike (the
+    OpenSearch engine counts the result set's distinct correspondents by an aggregation)."""
     roles = {role: columns.facets[role] for role in ("sender", "recipient", "via")}
     vocab = sorted(set().union(*(f.vocab for f in roles.values())))
     index = {name: i for i, name in enumerate(vocab)}
@@ -338,24 +335,17 @@ class _Narrower:
 # -- routes ----------------------------------------------------------------------------------
 
 def routes(columns: Columns, docs: np.ndarray, request, places,
-           top: int = TOP_ROUTES, weights: np.ndarray | None = None) -> Routes:
+           top: int = TOP_ROUTES) -> Routes:
     origin, destination = columns.facets["place_from"], columns.facets["place_to"]
     if not len(docs):
         return Routes()
-    owners, values = _entries(origin, docs)
-    sent_from = np.bincount(values, _weights(weights, owners), minlength=len(origin.vocab))
-    owners, values = _entries(destination, docs)
-    sent_to = np.bincount(values, _weights(weights, owners), minlength=len(destination.vocab))
+    sent_from = np.bincount(_entries(origin, docs)[1], minlength=len(origin.vocab))
+    sent_to = np.bincount(_entries(destination, docs)[1], minlength=len(destination.vocab))
     has_place = (origin.offsets[docs + 1] > origin.offsets[docs]) | \
         (destination.offsets[docs + 1] > destination.offsets[docs])
-    owners, a, b = _pairs(origin, destination, docs)
+    _, a, b = _pairs(origin, destination, docs)
     width = max(len(destination.vocab), 1)
-    pairs = a.astype(np.int64) * width + b
-    if weights is None:
-        keys, found = np.unique(pairs, return_counts=True)
-    else:
-        keys, which = np.unique(pairs, return_inverse=True)
-        found = np.bincount(which, weights[owners], minlength=len(keys)).astype(np.int64)
+    keys, found = np.unique(a.astype(np.int64) * width + b, return_counts=True)
     found_routes = sorted(((origin.vocab[k // width], destination.vocab[k % width], int(c))
                            for k, c in zip(keys.tolist(), found.tolist(), strict=True)),
                           key=lambda r: (-r[2], r[0], r[1]))[:top]
@@ -378,5 +368,4 @@ def routes(columns: Columns, docs: np.ndarray, request, places,
     narrow = _Narrower(request)
     return Routes(out, [Route(s, t, c, narrow({"place_from": s, "place_to": t}),
                               labels[s], labels[t]) for s, t, c in found_routes],
-                  int((~has_place).sum()) if weights is None
-                  else int(weights[docs[~has_place]].sum()))
+                  int((~has_place).sum()))

@@ -32,7 +32,8 @@ def picture_keys(row: dict) -> dict:
     """What the pictures (archive.pictures) read of a document, as keywords that documents
     alike share (their date span; their correspondents in each role; their places), so that
     the result set's pictures are drawn from the counts of each distinct key."""
-    return {PICTURE_KEYS[0]: f"{row['date_start']} {row['date_end']}",
+    qualified = 1 if row.get("qualified") else 0  # an uncertain or approximate date
+    return {PICTURE_KEYS[0]: f"{row['date_start']} {row['date_end']} {qualified}",
             PICTURE_KEYS[1]: json.dumps([row["sender"], row["recipient"], row["via"]],
                                         ensure_ascii=False),
             PICTURE_KEYS[2]: json.dumps([row["place_from"], row["place_to"]], ensure_ascii=False)}

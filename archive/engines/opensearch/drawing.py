@@ -1,8 +1,9 @@
 """The pictures of a result set (archive.pictures) from OpenSearch aggregations: the documents'
 distinct date spans, correspondents (sender, recipient, via) and places (from, to), each counted
 by a composite aggregation over its picture key (documents.picture_keys), then drawn by
-archive.pictures with each distinct key weighing as many documents as have it. The same
-numbers as pictures.compute over every matching document, at the cost of the distinct keys.
+archive.pictures with each distinct key standing for as many documents as have it. The same
+numbers as pictures.compute over every matching document; the requests cost what the distinct
+keys do, the drawing what the matches do (numpy arrays as long as the result set).
 """
 
 from __future__ import annotations
@@ -23,33 +24,37 @@ def pictures(index, body: dict, request, people, places) -> drawing.Pictures:
     query = body["query"]
     if "post_filter" in body:  # aggregations do not see the post filter: apply it here
         query = {"bool": {"must": [query], "filter": [body["post_filter"]]}}
-    base = {"size": 0, "query": query}
-    counted = _counts(index, base)
-    spans, roles, placed = (counted[name] for name in PICTURE_KEYS)
-    rows = [{"date_start": int(s), "date_end": int(e)}
-            for s, e in (key.split(" ") for key in spans)]
-    columns, weights, docs = _columns(rows, spans)
-    total = int(weights.sum())
-    timeline = drawing.timeline(columns, docs, request, weights)
+    spans, roles, placed = (_counts(index, {"size": 0, "query": query})[name]
+                            for name in PICTURE_KEYS)
+    # the timeline and routes count a document as often as it is listed: each distinct key is
+    # listed as many times as documents have it (an array as long as the result set)
+    rows = [{"date_start": int(start), "date_end": int(end), "qualified": qualified == "1"}
+            for start, end, qualified in (key.split(" ") for key in spans)]
+    columns, weights = _columns(rows, spans)
+    timeline = drawing.timeline(columns, _listed(weights), request)
     rows = [dict(zip(("sender", "recipient", "via"), json.loads(key), strict=True))
             for key in roles]
-    columns, weights, docs = _columns(rows, roles)
-    network = drawing.network(columns, docs, request, people, weights=weights)
+    columns, weights = _columns(rows, roles)
+    network = drawing.network(columns, np.arange(len(rows)), request, people, weights=weights)
     rows = [dict(zip(("place_from", "place_to"), json.loads(key), strict=True)) for key in placed]
-    columns, weights, docs = _columns(rows, placed)
-    routes = drawing.routes(columns, docs, request, places, weights=weights)
-    return drawing.Pictures(total=total, timeline=timeline, network=network, routes=routes)
+    columns, weights = _columns(rows, placed)
+    routes = drawing.routes(columns, _listed(weights), request, places)
+    return drawing.Pictures(total=sum(spans.values()), timeline=timeline, network=network,
+                            routes=routes)
 
 
-def _columns(rows: list[dict], counts: dict[str, int]):
-    """Columns with one row per distinct key, their weights, and every row number."""
+def _columns(rows: list[dict], counts: dict[str, int]) -> tuple[facets.Columns, np.ndarray]:
+    """Columns with one row per distinct key, and each row's documents."""
     for number, row in enumerate(rows):
         row.setdefault("date_start", 0)
         row.setdefault("date_end", 0)
+        row.setdefault("qualified", False)
         row["id"] = str(number)
-    columns = facets.build(rows)
-    weights = np.array(list(counts.values()), dtype=np.int64)
-    return columns, weights, np.arange(len(rows), dtype=np.int64)
+    return facets.build(rows), np.array(list(counts.values()), dtype=np.int64)
+
+
+def _listed(weights: np.ndarray) -> np.ndarray:
+    return np.repeat(np.arange(len(weights), dtype=np.int64), weights)
 
 
 def _counts(index, base: dict) -> dict[str, dict[str, int]]:
