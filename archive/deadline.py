@@ -57,3 +57,22 @@ def check() -> None:
     ends = _ends.get()
     if ends is not None and time.thread_time() > ends[0]:
         raise SearchTimeout(ends[1])
+
+
+def remaining() -> float | None:
+    """Seconds left before the current request's deadline (None: there is none), for a call
+    that waits on another process (a search engine's request timeout). Raises SearchTimeout
+    when none are left."""
+    ends = _ends.get()
+    if ends is None:
+        return None
+    left = ends[0] - time.thread_time()
+    if left <= 0:
+        raise SearchTimeout(ends[1])
+    return left
+
+
+def timed_out() -> SearchTimeout:
+    """The error for a call stopped at the current request's deadline."""
+    ends = _ends.get()
+    return SearchTimeout(ends[1] if ends else 0)

@@ -211,8 +211,15 @@ def _label(unit: str, start: date) -> str:
 
 # -- network ---------------------------------------------------------------------------------
 
-def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_CORRESPONDENTS
-            ) -> Network:
+def _weights(weights: np.ndarray | None, owners: np.ndarray) -> np.ndarray | None:
+    """Each entry's weight, its owner's (None: one each)."""
+    return None if weights is None else weights[owners]
+
+
+def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_CORRESPONDENTS,
+            weights: np.ndarray | None = None) -> Network:
+    """`weights` (by document number): a row stands for that many documents alike (the
+    OpenSearch engine counts the result set's distinct correspondents by an aggregation)."""
     roles = {role: columns.facets[role] for role in ("sender", "recipient", "via")}
     vocab = sorted(set().union(*(f.vocab for f in roles.values())))
     index = {name: i for i, name in enumerate(vocab)}
@@ -222,8 +229,8 @@ def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_
         return Network()
     size = len(vocab)
     entries = {role: _entries(f, docs) for role, f in roles.items()}
-    counts = {role: np.bincount(codes[role][values], minlength=size)
-              for role, (_, values) in entries.items()}
+    counts = {role: np.bincount(codes[role][values], _weights(weights, owners), minlength=size)
+              for role, (owners, values) in entries.items()}
     kinds = (("direct", "sender", "recipient"), ("via", "sender", "via"), ("via", "via", "recipient"))
     crossed = [_pairs(roles[source], roles[target], docs, with_shared=True) for _, source, target in kinds]
     # documents per person, each (document, person) once whatever the roles: the sum over the
@@ -234,9 +241,12 @@ def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_
         equal = codes[source][a] == codes[target][b]
         same.append(owners[equal] * size + codes[source][a][equal])
     documents = counts["sender"] + counts["recipient"] + counts["via"]
-    documents -= np.bincount(np.concatenate(same) % size, minlength=size)
+    held_twice = np.concatenate(same)
+    each = None if weights is None else weights[held_twice // size]
+    documents -= np.bincount(held_twice % size, each, minlength=size)
     triple = same[0][np.isin(same[0], same[1])]
-    documents += np.bincount(triple % size, minlength=size)
+    each = None if weights is None else weights[triple // size]
+    documents += np.bincount(triple % size, each, minlength=size)
     present = np.flatnonzero(documents)
     order = sorted(present.tolist(), key=lambda p: (-int(documents[p]), vocab[p]))
     shown, rest = order[:top], order[top:]
@@ -256,7 +266,8 @@ def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_
         touched = np.zeros(columns.size, dtype=bool)
         for role, (owners, values) in entries.items():
             touched[owners[in_rest[codes[role][values]]]] = True
-        nodes.append(Node(OTHERS, f"{len(rest)} others", int(touched.sum()),
+        touching = int(touched.sum()) if weights is None else int(weights[touched].sum())
+        nodes.append(Node(OTHERS, f"{len(rest)} others", touching,
                           *(int(counts[r][rest].sum()) for r in ("sender", "recipient", "via")), None))
     n = len(ids)
     parts = []  # per kind: (counts, source node, target node, kind number)
@@ -265,10 +276,12 @@ def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_
         key = node_of[codes[source][a]] * n + node_of[codes[target][b]]
         # one count per document and node pair: only a document with several pairs (several
         # recipients, or two "others") can repeat one, so only those are deduplicated
-        found = np.bincount(key[~shared], minlength=n * n)
+        each = None if weights is None else weights[owners[~shared]]
+        found = np.bincount(key[~shared], each, minlength=n * n)
         if shared.any():
-            once = np.unique(owners[shared] * (n * n) + key[shared]) % (n * n)
-            found += np.bincount(once, minlength=n * n)
+            once = np.unique(owners[shared] * (n * n) + key[shared])
+            each = None if weights is None else weights[once // (n * n)]
+            found += np.bincount(once % (n * n), each, minlength=n * n)
         found[np.arange(n) * (n + 1)] = 0  # no arrow from a node to itself
         keys = np.flatnonzero(found)
         parts.append((found[keys], keys // n, keys % n, np.full(len(keys), number)))

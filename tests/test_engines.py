@@ -63,6 +63,19 @@ def test_only_the_whoosh_engine_imports_whoosh():
     assert inside, "the Whoosh engine no longer imports Whoosh: is the scan still looking?"
 
 
+OPENSEARCH_ENGINE = ROOT / "archive" / "engines" / "opensearch"
+
+
+def test_only_the_opensearch_engine_imports_the_opensearch_client():
+    offenders = {str(path.relative_to(ROOT)): sorted(m for m in _imported_modules(path)
+                                                     if m.split(".")[0] == "opensearchpy")
+                 for path in _source_files() if OPENSEARCH_ENGINE not in path.parents}
+    assert {path: found for path, found in offenders.items() if found} == {}
+    inside = [p for p in OPENSEARCH_ENGINE.rglob("*.py")
+              if any(m.split(".")[0] == "opensearchpy" for m in _imported_modules(p))]
+    assert inside, "the OpenSearch engine no longer imports its client: is the scan still looking?"
+
+
 ENGINE_MODULES = {p.stem for p in (ROOT / "archive" / "engines").iterdir()
                   if p.name != "__init__.py" and (p.suffix == ".py" or p.is_dir())}
 

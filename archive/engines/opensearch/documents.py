@@ -7,6 +7,7 @@ OpenSearch's own language analysis (more-like-this).
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from ... import analysis
@@ -14,7 +15,7 @@ from ...index_fields import facet_row, index_fields
 from ...people import PeopleAuthority
 from ...records import Record
 from ...vocabulary import Vocabulary
-from .mapping import FACET_PREFIX, MATCHED
+from .mapping import FACET_PREFIX, MATCHED, PICTURE_KEYS
 
 STORED = ("id", "title", "text", "sender", "recipient", "via", "archive", "type", "language",
           "subject", "number", "date_text", "summary")
@@ -27,10 +28,27 @@ def analysed(text: str) -> str:
     return " ".join("|".join(token.terms) for token in analysis.tokens(text))
 
 
+def picture_keys(row: dict) -> dict:
+    """What the pictures (archive.pictures) read of a document, as keywords that documents
+    alike share (their date span; their correspondents in each role; their places), so that
+    the result set's pictures are drawn from the counts of each distinct key."""
+    qualified = 1 if row.get("qualified") else 0  # an uncertain or approximate date
+    return {PICTURE_KEYS[0]: f"{row['date_start']} {row['date_end']} {qualified}",
+            PICTURE_KEYS[1]: json.dumps([row["sender"], row["recipient"], row["via"]],
+                                        ensure_ascii=False),
+            PICTURE_KEYS[2]: json.dumps([row["place_from"], row["place_to"]], ensure_ascii=False)}
+
+
+def _terms(text: str) -> list[str]:
+    return sorted({term for token in analysis.tokens(text) for term in token.terms})
+
+
 def document(record: Record, people: PeopleAuthority, places: Vocabulary | None = None) -> dict:
     fields = index_fields(record, people, places)
     doc: dict = {name: analysed(fields[name]) for name in MATCHED}
-    doc["spell"] = " ".join(analysis.plain_words(fields["spell"]))
+    doc["spell"] = sorted(set(analysis.plain_words(fields["spell"])))
+    doc["title_terms"] = _terms(fields["title"])
+    doc["number_terms"] = _terms(fields["number"])
     for name in ("people", "sender", "recipient", "via", "archive", "fond"):
         doc[name] = [v for v in fields[name].split(",") if v]
     doc["id"] = record.id
@@ -51,4 +69,5 @@ def document(record: Record, people: PeopleAuthority, places: Vocabulary | None 
     doc["plain_ru"] = original if record.language == "ru" else ""
     doc["plain_cjk"] = original if record.language in _CJK_LANGUAGES else ""
     doc["stored"] = {name: fields[name] for name in STORED}
+    doc.update(picture_keys(row))
     return doc

@@ -16,6 +16,8 @@ from __future__ import annotations
 MATCHED = ("title", "text", "names", "subject", "number")  # pre-analysed, positions kept
 KEYWORDS = ("id", "people", "sender", "recipient", "via", "archive", "fond", "type", "language",
             "hash")
+WORD_LISTS = ("spell", "title_terms", "number_terms")
+PICTURE_KEYS = ("picture_span", "picture_roles", "picture_places")  # documents.picture_keys
 FACET_PREFIX = "facet_"  # facet_sender, facet_year, ... (archive.facets.FACETS)
 
 SETTINGS = {
@@ -44,8 +46,11 @@ SETTINGS = {
 
 def mapping() -> dict:
     properties: dict = {name: {"type": "text", "analyzer": "terms"} for name in MATCHED}
-    properties["spell"] = {"type": "text", "analyzer": "whitespace", "index_options": "docs",
-                           "norms": False}
+    # folded words (prefix, fuzzy, "did you mean"), and each matching field's terms that a
+    # fielded prefix or fuzzy term expands on (title:negot*): keywords, so that their words and
+    # document frequencies are read by a terms aggregation
+    properties.update({name: {"type": "keyword"} for name in WORD_LISTS})
+    properties.update({name: {"type": "keyword", "index": False} for name in PICTURE_KEYS})
     properties.update({name: {"type": "keyword"} for name in KEYWORDS})
     properties["fond"] = {"type": "keyword", "normalizer": "lowercase"}
     from ...facets import FACETS
@@ -59,8 +64,8 @@ def mapping() -> dict:
     properties["plain_ru"] = {"type": "text", "analyzer": "russian_stemmed"}
     properties["plain_cjk"] = {"type": "text", "analyzer": "cjk_bigrams"}
     properties["stored"] = {"type": "object", "enabled": False}  # returned, never searched
-    return {"dynamic": "strict", "_source": {"excludes": list(MATCHED) + ["spell"]},
-            "properties": properties}
+    unshown = list(MATCHED) + list(WORD_LISTS) + list(PICTURE_KEYS)
+    return {"dynamic": "strict", "_source": {"excludes": unshown}, "properties": properties}
 
 
 def index_body(shards: int = 1, replicas: int = 0) -> dict:
