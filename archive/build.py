@@ -123,6 +123,8 @@ def _rebuild(config: Config, search_engine: Engine, catalog: Catalog, allow_inva
     if not full and not changed and not removed and sets_unchanged:
         if file_stats:  # files read again (touched, or catalogued before sizes were kept)
             catalog.remember_files(file_stats)
+        # finish what a build killed after its catalog commit left undone (cheap when nothing)
+        search_engine.publish(current, catalog)
         return report
 
     new_generation = generation + 1

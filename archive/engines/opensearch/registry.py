@@ -1,0 +1,98 @@
+"""The `<prefix>-generations` index: what every `archive serve` sharing the cluster needs to
+know about the committed generations, so that none of them keeps state of its own.
+
+- `generation-<build id>`: a committed generation's small files (build.json, authorities.json,
+  lemmas.json, opensearch.json, as the build wrote them into its folder), the OpenSearch index
+  it searches, and whether the index was reconciled with the catalog since;
+- `writing-<index>`: an incremental build is writing into that index in place (it is the one
+  the current generation searches); removed once a build has published and reconciled it. Found
+  by the next build: the index may hold changes of a build that never committed.
+"""
+
+from __future__ import annotations
+
+import time
+
+GENERATIONS = "generations"  # <prefix>-generations
+KEPT = 2  # generation records kept: the current one and the one before (readers in flight)
+
+_BODY = {
+    "settings": {"index": {"number_of_shards": 1, "auto_expand_replicas": "0-1"}},
+    "mappings": {"dynamic": "strict", "properties": {
+        "kind": {"type": "keyword"},
+        "build_id": {"type": "keyword"},
+        "generation": {"type": "integer"},
+        "index": {"type": "keyword"},
+        "published": {"type": "double"},  # seconds since the epoch
+        "reconciled": {"type": "boolean"},
+        "files": {"type": "object", "enabled": False},
+    }},
+}
+
+
+def registry_name(prefix: str) -> str:
+    return f"{prefix}-{GENERATIONS}"
+
+
+def ensure(client, prefix: str) -> None:
+    """Create the registry index unless it exists (safe when two processes race)."""
+    name = registry_name(prefix)
+    if client.indices.exists(index=name):
+        return
+    from opensearchpy import RequestError
+
+    try:
+        client.indices.create(index=name, body=_BODY)
+    except RequestError as error:
+        if error.error != "resource_already_exists_exception":
+            raise
+
+
+def save_generation(client, prefix: str, build_id: str, generation: int, index: str,
+                    files: dict[str, str]) -> None:
+    client.index(index=registry_name(prefix), id=f"generation-{build_id}", refresh=True, body={
+        "kind": "generation", "build_id": build_id, "generation": generation, "index": index,
+        "published": time.time(), "reconciled": False, "files": files})
+
+
+def generation(client, prefix: str, build_id: str) -> dict | None:
+    """A committed generation's record (build_id, generation, index, files, reconciled)."""
+    from opensearchpy import NotFoundError
+
+    try:
+        found = client.get(index=registry_name(prefix), id=f"generation-{build_id}")
+    except NotFoundError:  # no such record, or no registry yet
+        return None
+    return found["_source"]
+
+
+def mark_reconciled(client, prefix: str, build_id: str) -> None:
+    client.update(index=registry_name(prefix), id=f"generation-{build_id}", refresh=True,
+                  body={"doc": {"reconciled": True}})
+
+
+def generations(client, prefix: str) -> list[dict]:
+    """The generation records, the most recently published first."""
+    found = client.search(index=registry_name(prefix), body={
+        "query": {"term": {"kind": "generation"}}, "sort": [{"published": "desc"}],
+        "size": 100, "_source": {"excludes": ["files"]}})
+    return [hit["_source"] for hit in found["hits"]["hits"]]
+
+
+def forget_generations(client, prefix: str, build_ids: list[str]) -> None:
+    for build_id in build_ids:
+        client.delete(index=registry_name(prefix), id=f"generation-{build_id}", refresh=True,
+                      ignore=[404])
+
+
+def mark_writing(client, prefix: str, index: str) -> None:
+    client.index(index=registry_name(prefix), id=f"writing-{index}", refresh=True,
+                 body={"kind": "writing", "index": index, "published": time.time()})
+
+
+def is_writing(client, prefix: str, index: str) -> bool:
+    return client.exists(index=registry_name(prefix), id=f"writing-{index}")
+
+
+def clear_writing(client, prefix: str, index: str) -> None:
+    client.delete(index=registry_name(prefix), id=f"writing-{index}", refresh=True, ignore=[404])
