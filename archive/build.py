@@ -149,6 +149,7 @@ def _rebuild(config: Config, search_engine: Engine, catalog: Catalog, allow_inva
     lemmas.save(scratch)  # kept from the copied generation when it is current
     save_build(scratch, built)
     os.rename(scratch, target)
+    search_engine.stage(target)
     progress("catalog", 0, 0)
     catalog.apply(
         changed=changed if not full else records.values(),

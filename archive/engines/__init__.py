@@ -149,11 +149,18 @@ class Engine(Protocol):
     def document_count(self, path: Path) -> int:
         ...
 
+    def stage(self, path: Path) -> None:
+        """Called with a generation's finished folder (index written, build id, authorities and
+        lemmas saved) just before the catalog commits it: an engine that keeps the generations'
+        files in a store shared by every server saves them there, so that a server on another
+        machine finds the generation as soon as the catalog names it. Whoosh: nothing to do."""
+        ...
+
     def publish(self, path: Path, catalog) -> None:
         """Called once the catalog has committed the generation at `path` (its build is the
-        current one): make it the engine's current index, and bring what the engine holds in
-        line with the catalog (`archive.catalog.Catalog`) after a killed build. Whoosh: nothing
-        to do (the catalog alone names the current folder)."""
+        current one), and again by an up-to-date build: make it the engine's current index, and
+        bring what the engine holds in line with the catalog (`archive.catalog.Catalog`) after a
+        killed build. Whoosh: nothing to do (the catalog alone names the current folder)."""
         ...
 
     def local_generation(self, build: BuildState) -> Path | None:

@@ -9,11 +9,11 @@ the build writes beside the index (build.json, authorities.json, lemmas.json), p
 
 - a full build creates a new index; an incremental build applies its changes in place to the
   index its generation's folder (a copy of the current one) names, by content hash;
-- once the catalog has committed the generation, `publish` stores its files in the registry
-  (`<prefix>-generations`, by build id), points the alias `<prefix>` at its index (one atomic
-  `_aliases` call), deletes the indexes neither it nor the previous generation uses, and
-  reconciles the index with the catalog (ids and content hashes), which repairs whatever a
-  killed build left;
+- just before the catalog commits the generation, `stage` stores its files in the registry
+  (`<prefix>-generations`, by build id); once it has, `publish` marks it committed, points the
+  alias `<prefix>` at its index (one atomic `_aliases` call), reconciles the index with the
+  catalog (ids and content hashes), which repairs whatever a killed build left, and deletes the
+  indexes neither it nor the previous generation uses;
 - a server whose own index folder lacks the current generation (another machine, sharing the
   catalog and the cluster) fetches its files from the registry (`local_generation`).
 
@@ -108,7 +108,24 @@ class OpenSearchEngine:
         with reaching(self.address):
             return self.client.count(index=self.index_name(path))["count"]
 
-    # after the catalog commits
+    # around the catalog's commit
+
+    def stage(self, path: Path) -> None:
+        """Save the generation's files in the registry before the catalog names it, so that
+        every server finds them as soon as it does."""
+        from . import registry
+
+        with reaching(self.address):
+            registry.ensure(self.client, self.prefix)
+            self._save(path, committed=False)
+
+    def _save(self, path: Path, committed: bool) -> None:
+        from . import registry
+
+        files = {f: (path / f).read_text(encoding="utf-8") for f in FILES if (path / f).exists()}
+        generation = int(path.name) if path.name.isdigit() else 0
+        registry.save_generation(self.client, self.prefix, generations.load_build_id(path) or "",
+                                 generation, self.index_name(path), files, committed)
 
     def publish(self, path: Path, catalog) -> None:
         """Make the committed generation at `path` current and its index exactly the catalog's
@@ -122,14 +139,15 @@ class OpenSearchEngine:
             client = self.client
             registry.ensure(client, self.prefix)
             record = registry.generation(client, self.prefix, build_id)
-            if (record is not None and record["reconciled"] and self._alias_targets() == {name}
+            if (record is not None and record.get("reconciled")
+                    and self._alias_targets() == {name}
                     and not registry.is_writing(client, self.prefix, name)):
                 self._delete_unused(build_id, name)  # a killed full build's index
                 return
-            files = {f: (path / f).read_text(encoding="utf-8") for f in FILES
-                     if (path / f).exists()}
-            generation = int(path.name) if path.name.isdigit() else 0
-            registry.save_generation(client, self.prefix, build_id, generation, name, files)
+            if record is None:  # staged by no build (killed before?): saved now
+                self._save(path, committed=True)
+            elif not record.get("committed"):
+                registry.mark_committed(client, self.prefix, build_id)
             self._point_alias(name)
             people, places = _authorities(path)
             self.last_reconciled = writing.reconcile(client, name, catalog, people, places)
@@ -154,15 +172,17 @@ class OpenSearchEngine:
 
     def _delete_unused(self, build_id: str, name: str) -> None:
         """Delete this archive's indexes that neither the new generation nor the one before it
-        uses (readers in flight may still search that one), and the older generation records."""
+        uses (readers in flight may still search that one), with the older generation records
+        and those of builds killed before their commit."""
         from . import registry, writing
 
         client = self.client
-        records = [r for r in registry.generations(client, self.prefix) if r["build_id"] != build_id]
-        kept_records = records[:registry.KEPT - 1]
-        keep = {name, *(r["index"] for r in kept_records)}
+        others = [r for r in registry.generations(client, self.prefix) if r["build_id"] != build_id]
+        committed = [r for r in others if r.get("committed")]
+        kept = committed[:registry.KEPT - 1]
         registry.forget_generations(client, self.prefix,
-                                    [r["build_id"] for r in records[registry.KEPT - 1:]])
+                                    [r["build_id"] for r in others if r not in kept])
+        keep = {name, *(r["index"] for r in kept)}
         ours = [i for i in client.indices.get(index=f"{self.prefix}-*", expand_wildcards="open")
                 if writing.is_ours(self.prefix, i)]
         for index in sorted(set(ours) - keep):

@@ -1,9 +1,11 @@
 """The `<prefix>-generations` index: what every `archive serve` sharing the cluster needs to
 know about the committed generations, so that none of them keeps state of its own.
 
-- `generation-<build id>`: a committed generation's small files (build.json, authorities.json,
-  lemmas.json, opensearch.json, as the build wrote them into its folder), the OpenSearch index
-  it searches, and whether the index was reconciled with the catalog since;
+- `generation-<build id>`: a generation's small files (build.json, authorities.json,
+  lemmas.json, opensearch.json, as the build wrote them into its folder) and the OpenSearch index
+  it searches, saved just before the catalog commits it; whether the catalog committed it (set
+  by the build's publish; a record never committed is a killed build's) and whether its index
+  was reconciled with the catalog since;
 - `writing-<index>`: an incremental build is writing into that index in place (it is the one
   the current generation searches); removed once a build has published and reconciled it. Found
   by the next build: the index may hold changes of a build that never committed.
@@ -23,7 +25,8 @@ _BODY = {
         "build_id": {"type": "keyword"},
         "generation": {"type": "integer"},
         "index": {"type": "keyword"},
-        "published": {"type": "double"},  # seconds since the epoch
+        "published": {"type": "double"},  # seconds since the epoch; 0 until committed
+        "committed": {"type": "boolean"},
         "reconciled": {"type": "boolean"},
         "files": {"type": "object", "enabled": False},
     }},
@@ -49,10 +52,16 @@ def ensure(client, prefix: str) -> None:
 
 
 def save_generation(client, prefix: str, build_id: str, generation: int, index: str,
-                    files: dict[str, str]) -> None:
+                    files: dict[str, str], committed: bool = False) -> None:
     client.index(index=registry_name(prefix), id=f"generation-{build_id}", refresh=True, body={
         "kind": "generation", "build_id": build_id, "generation": generation, "index": index,
-        "published": time.time(), "reconciled": False, "files": files})
+        "published": time.time() if committed else 0.0, "committed": committed,
+        "reconciled": False, "files": files})
+
+
+def mark_committed(client, prefix: str, build_id: str) -> None:
+    client.update(index=registry_name(prefix), id=f"generation-{build_id}", refresh=True,
+                  body={"doc": {"committed": True, "published": time.time()}})
 
 
 def generation(client, prefix: str, build_id: str) -> dict | None:
@@ -72,7 +81,7 @@ def mark_reconciled(client, prefix: str, build_id: str) -> None:
 
 
 def generations(client, prefix: str) -> list[dict]:
-    """The generation records, the most recently published first."""
+    """The generation records (without their files), the most recently published first."""
     found = client.search(index=registry_name(prefix), body={
         "query": {"term": {"kind": "generation"}}, "sort": [{"published": "desc"}],
         "size": 100, "_source": {"excludes": ["files"]}})
