@@ -116,8 +116,8 @@ def own_cpu_seconds() -> float:
 
 
 def measure(documents: Path, url: str, work: Path, node_pid: int | None = None) -> dict:
+    from archive import build
     from archive.build import rebuild
-    from archive.engines.opensearch import OpenSearchEngine
     from archive.settings import load_config
 
     copy = work / "documents"
@@ -126,19 +126,23 @@ def measure(documents: Path, url: str, work: Path, node_pid: int | None = None) 
                               "ARCHIVE_INDEX_DIR": str(work / "index"),
                               "ARCHIVE_SEARCH_URL": f"{url.rstrip('/')}"})
     timings: dict[str, float] = {}
-    create, publish = OpenSearchEngine.create, OpenSearchEngine.publish
 
     def timed(name, method):
-        def wrapper(self, *args, **kwargs):
+        def wrapper(*args, **kwargs):
             started = time.perf_counter()
             try:
-                return method(self, *args, **kwargs)
+                return method(*args, **kwargs)
             finally:
                 timings[name] = time.perf_counter() - started
         return wrapper
 
-    OpenSearchEngine.create = timed("create", create)
-    OpenSearchEngine.publish = timed("publish", publish)
+    def timed_engine(config):  # the engine a build picks, its create and publish timed
+        chosen = choose(config)
+        chosen.create = timed("create", chosen.create)
+        chosen.publish = timed("publish", chosen.publish)
+        return chosen
+
+    choose, build.engine = build.engine, timed_engine
     try:
         python_cpu, node_cpu = own_cpu_seconds(), cpu_seconds(node_pid)
         report = rebuild(config, full=True)
@@ -160,7 +164,7 @@ def measure(documents: Path, url: str, work: Path, node_pid: int | None = None) 
         assert report.status == "up-to-date", report.status
         out.update(up_to_date_seconds=report.seconds)
     finally:
-        OpenSearchEngine.create, OpenSearchEngine.publish = create, publish
+        build.engine = choose
     return out
 
 
