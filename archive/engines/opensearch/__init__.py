@@ -156,12 +156,9 @@ class OpenSearchEngine:
             self._delete_unused(build_id, name)
 
     def _alias_targets(self) -> set[str]:
-        from opensearchpy import NotFoundError
-
-        try:
-            return set(self.client.indices.get_alias(name=self.prefix))
-        except NotFoundError:
+        if not self.client.indices.exists_alias(name=self.prefix):  # HEAD: a 404 is not logged
             return set()
+        return set(self.client.indices.get_alias(name=self.prefix))
 
     def _point_alias(self, name: str) -> None:
         """Point the alias at `name` and at nothing else, in one atomic call."""

@@ -66,13 +66,8 @@ def mark_committed(client, prefix: str, build_id: str) -> None:
 
 def generation(client, prefix: str, build_id: str) -> dict | None:
     """A committed generation's record (build_id, generation, index, files, reconciled)."""
-    from opensearchpy import NotFoundError
-
-    try:
-        found = client.get(index=registry_name(prefix), id=f"generation-{build_id}")
-    except NotFoundError:  # no such record, or no registry yet
-        return None
-    return found["_source"]
+    found = client.get(index=registry_name(prefix), id=f"generation-{build_id}", ignore=[404])
+    return found["_source"] if found.get("found") else None  # no such record, or no registry
 
 
 def mark_reconciled(client, prefix: str, build_id: str) -> None:

@@ -93,6 +93,7 @@ def reconcile(client, name: str, catalog, people: PeopleAuthority,
     """Make the index hold exactly the catalog's documents with the catalog's content hashes:
     rewrite the missing and stale ones from the catalog's records, delete the others."""
     catalogued = {doc_id: sha for sha, doc_id in catalog.file_hashes().values()}
+    client.indices.refresh(index=name)  # whatever a killed build wrote, searchable
     indexed = all_hashes(client, name)
     found = Reconciled(
         missing=sorted(i for i in catalogued if i not in indexed),
