@@ -13,6 +13,7 @@ import importlib.util
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import uuid
@@ -334,6 +335,20 @@ def elsewhere(config, root: Path):
                        ARCHIVE_SEARCH_URL=config.search_url)
 
 
+def test_an_up_to_date_build_restores_documents_lost_from_the_index(archive):
+    rebuild(archive)
+    expected = catalogued(archive)
+    client, name = engine(archive).client, served_index(archive)
+    client.delete(index=name, id="1950-05-13-mao-kim-talks", refresh=True)
+    client.index(index=name, id="not-catalogued", refresh=True,
+                 body={"id": "not-catalogued", "hash": "0" * 64})
+    client.delete(index=name, id="1950-07-kovalev-lushun", refresh=True)
+    assert indexed(archive) == {**{i: h for i, h in expected.items() if i not in (
+        "1950-05-13-mao-kim-talks", "1950-07-kovalev-lushun")}, "not-catalogued": "0" * 64}
+    assert rebuild(archive).status == "up-to-date"
+    assert indexed(archive) == expected
+
+
 # -- another server, sharing the catalog and the cluster -----------------------------------------
 
 def test_a_server_with_an_empty_index_folder_fetches_the_current_generation(archive, tmp_path):
@@ -357,3 +372,22 @@ def test_a_server_with_an_empty_index_folder_fetches_the_current_generation(arch
     assert folder_files(fetched) == folder_files(engine(archive).generation_path(3))
     assert sorted(p.name for p in fetched.parent.iterdir()) == ["000003"]  # older ones gone
     assert there.index_name(fetched) == served_index(archive)
+
+
+def test_a_server_that_cannot_reach_the_cluster_answers_503_in_one_sentence(archive, tmp_path):
+    from web import create_app
+
+    rebuild(archive)
+    with socket.socket() as sock:  # a loopback port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    config = load_config(env={}, ARCHIVE_DOCUMENTS_DIR=str(tmp_path / "none"),
+                         ARCHIVE_INDEX_DIR=str(tmp_path / "elsewhere"),
+                         ARCHIVE_DATABASE_URL=archive.database_url,
+                         ARCHIVE_SEARCH_URL=f"http://127.0.0.1:{closed}/unreachable")
+    app = create_app({"TESTING": True, "ARCHIVE_CONFIG": config})
+    response = app.test_client().get("/api/search?q=Stalin")
+    assert (response.status_code, response.get_json()) == (503, {
+        "ok": False, "status": 503,
+        "error": f"ARCHIVE_SEARCH_URL: cannot reach OpenSearch at http://127.0.0.1:{closed}/"
+                 "unreachable (connection refused)"})

@@ -57,6 +57,7 @@ class OpenSearchEngine:
         self.shards = config.search_shards
         self.replicas = config.search_replicas
         self._client = None
+        self._writer = uuid.uuid4().hex  # this process's builds, in the registry's marks
         self.last_reconciled = None  # writing.Reconciled of the last publish (for reports)
 
     @property
@@ -101,7 +102,7 @@ class OpenSearchEngine:
         name = self.index_name(path)
         with reaching(self.address):
             registry.ensure(self.client, self.prefix)
-            registry.mark_writing(self.client, self.prefix, name)  # before the first change
+            registry.mark_writing(self.client, self.prefix, name, self._writer)  # before writing
             writing.apply_changes(self.client, name, changed, removed, people, places)
 
     def document_count(self, path: Path) -> int:
@@ -138,19 +139,25 @@ class OpenSearchEngine:
         with reaching(self.address):
             client = self.client
             registry.ensure(client, self.prefix)
-            record = registry.generation(client, self.prefix, build_id)
-            if (record is not None and record.get("reconciled")
-                    and self._alias_targets() == {name}
-                    and not registry.is_writing(client, self.prefix, name)):
+            record = registry.generation(client, self.prefix, build_id) or {}
+            writer = registry.writer(client, self.prefix, name)
+            client.indices.refresh(index=name)
+            counted = client.count(index=name)["count"] == catalog.count()
+            if (record.get("reconciled") and writer is None and counted
+                    and self._alias_targets() == {name}):
                 self._delete_unused(build_id, name)  # a killed full build's index
                 return
-            if record is None:  # staged by no build (killed before?): saved now
+            # every hash is compared when a build that never published wrote into the index,
+            # when a publish of this generation was killed, or when the counts differ
+            thorough = (not counted or record.get("attempted", False)
+                        or writer not in (None, self._writer))
+            if not record:  # staged by no build (killed before?): saved now
                 self._save(path, committed=True)
-            elif not record.get("committed"):
-                registry.mark_committed(client, self.prefix, build_id)
+            registry.mark_publishing(client, self.prefix, build_id)
             self._point_alias(name)
             people, places = _authorities(path)
-            self.last_reconciled = writing.reconcile(client, name, catalog, people, places)
+            self.last_reconciled = writing.reconcile(client, name, catalog, people, places,
+                                                     thorough)
             registry.clear_writing(client, self.prefix, name)
             registry.mark_reconciled(client, self.prefix, build_id)
             self._delete_unused(build_id, name)

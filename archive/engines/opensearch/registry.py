@@ -20,13 +20,15 @@ KEPT = 2  # generation records kept: the current one and the one before (readers
 
 _BODY = {
     "settings": {"index": {"number_of_shards": 1, "auto_expand_replicas": "0-1"}},
-    "mappings": {"dynamic": "strict", "properties": {
+    "mappings": {"dynamic": False, "properties": {  # later fields need no new mapping
         "kind": {"type": "keyword"},
         "build_id": {"type": "keyword"},
         "generation": {"type": "integer"},
         "index": {"type": "keyword"},
         "published": {"type": "double"},  # seconds since the epoch; 0 until committed
         "committed": {"type": "boolean"},
+        "attempted": {"type": "boolean"},  # a publish started
+        "writer": {"type": "keyword"},
         "reconciled": {"type": "boolean"},
         "files": {"type": "object", "enabled": False},
     }},
@@ -59,13 +61,15 @@ def save_generation(client, prefix: str, build_id: str, generation: int, index: 
         "reconciled": False, "files": files})
 
 
-def mark_committed(client, prefix: str, build_id: str) -> None:
+def mark_publishing(client, prefix: str, build_id: str) -> None:
+    """The catalog committed the generation and a publish started (a second publish of it
+    knows the first may have been killed half way)."""
     client.update(index=registry_name(prefix), id=f"generation-{build_id}", refresh=True,
-                  body={"doc": {"committed": True, "published": time.time()}})
+                  body={"doc": {"committed": True, "published": time.time(), "attempted": True}})
 
 
 def generation(client, prefix: str, build_id: str) -> dict | None:
-    """A committed generation's record (build_id, generation, index, files, reconciled)."""
+    """A generation's record (build_id, generation, index, files, committed, reconciled)."""
     found = client.get(index=registry_name(prefix), id=f"generation-{build_id}", ignore=[404])
     return found["_source"] if found.get("found") else None  # no such record, or no registry
 
@@ -89,13 +93,19 @@ def forget_generations(client, prefix: str, build_ids: list[str]) -> None:
                       ignore=[404])
 
 
-def mark_writing(client, prefix: str, index: str) -> None:
+def mark_writing(client, prefix: str, index: str, writer: str) -> None:
+    """Record that `writer` (one build) is about to write into `index` in place, unless a
+    build that never published did before (its mark stays: its changes must be checked)."""
     client.index(index=registry_name(prefix), id=f"writing-{index}", refresh=True,
-                 body={"kind": "writing", "index": index, "published": time.time()})
+                 op_type="create", ignore=[409],
+                 body={"kind": "writing", "index": index, "writer": writer,
+                       "published": time.time()})
 
 
-def is_writing(client, prefix: str, index: str) -> bool:
-    return client.exists(index=registry_name(prefix), id=f"writing-{index}")
+def writer(client, prefix: str, index: str) -> str | None:
+    """The build whose in-place writes into `index` no publish has checked yet, if any."""
+    found = client.get(index=registry_name(prefix), id=f"writing-{index}", ignore=[404])
+    return found["_source"]["writer"] if found.get("found") else None
 
 
 def clear_writing(client, prefix: str, index: str) -> None:
