@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -133,7 +134,12 @@ def versions(config, ids) -> dict[str, int]:
 
 # -- full and incremental builds -----------------------------------------------------------------
 
-def test_a_full_build_indexes_the_catalog_and_points_the_alias(archive):
+def test_a_full_build_indexes_the_catalog_and_points_the_alias(archive, monkeypatch):
+    from archive.engines.opensearch import writing
+
+    # documents made by the worker processes, in several bulk requests: the large-build path
+    monkeypatch.setattr(writing, "PARALLEL_THRESHOLD", 4)
+    monkeypatch.setattr(writing, "CHUNK", 3)
     report = rebuild(archive)
     assert (report.status, report.generation, len(report.added)) == ("built", 1, 14)
     chosen = engine(archive)
@@ -235,6 +241,7 @@ from archive.engines.opensearch import writing
 
 point, full = sys.argv[1], sys.argv[2] == "full"
 writing.CHUNK = 5  # documents per bulk request: several requests for the test collection
+writing.PARALLEL_THRESHOLD = 4  # documents made by worker processes, as in a large build
 
 
 def die():
@@ -260,6 +267,14 @@ sys.exit(main(["build", "--quiet"] + (["--full"] if full else [])))
 """
 
 
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] not in "ZX"
+
+
 def killed_build(config, point: str, full: bool) -> None:
     env = {**os.environ, "ARCHIVE_DOCUMENTS_DIR": str(config.documents_dir),
            "ARCHIVE_INDEX_DIR": str(config.index_dir), "ARCHIVE_SEARCH_URL": config.search_url}
@@ -273,6 +288,12 @@ def test_a_full_build_killed_mid_bulk_leaves_readers_their_index(archive):
     rebuild(archive)
     state, name, expected = committed(archive), served_index(archive), catalogued(archive)
     killed_build(archive, "bulk:2", full=True)
+    lock = (archive.index_dir / "build.lock").read_text().splitlines()
+    workers = [int(line.split()[1]) for line in lock if line.startswith("worker ")]
+    deadline = time.monotonic() + 10
+    while [pid for pid in workers if _running(pid)] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers and not [pid for pid in workers if _running(pid)]  # died with the build
     assert (committed(archive), served_index(archive)) == (state, name)
     assert indexed(archive) == expected
     orphans = ours(archive) - {name}
