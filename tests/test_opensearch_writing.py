@@ -412,3 +412,17 @@ def test_a_server_that_cannot_reach_the_cluster_answers_503_in_one_sentence(arch
         "ok": False, "status": 503,
         "error": f"ARCHIVE_SEARCH_URL: cannot reach OpenSearch at http://127.0.0.1:{closed}/"
                  "unreachable (connection refused)"})
+
+
+def test_a_document_the_cluster_refuses_stops_the_build_in_one_sentence(archive):
+    from archive.engines import SearchEngineUnavailable
+    from archive.engines.opensearch import writing
+
+    rebuild(archive)
+    name = served_index(archive)
+    refused = ("odd", '{"index": {"_id": "odd"}}\n{"unmapped_field": 1}\n')
+    gone = ("gone", '{"delete": {"_id": "gone"}}\n')  # deleting a missing document is fine
+    with pytest.raises(SearchEngineUnavailable) as error:
+        writing.send(engine(archive).client, name, iter([gone, refused]))
+    assert str(error.value).startswith(f"OpenSearch refused document odd (index in {name}): ")
+    assert "strict_dynamic_mapping_exception" in str(error.value)

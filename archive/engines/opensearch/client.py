@@ -20,7 +20,7 @@ from .. import SEARCH_URL_FORMS, SearchEngineUnavailable
 
 DEFAULT_PREFIX = "archive"
 TIMEOUT = 30  # seconds a request may take (bulk chunks included) before another host is tried
-MAX_RETRIES = 2  # other hosts tried after a connection error or a timeout
+MAX_RETRIES = 2  # other hosts tried after a connection error or a timeout (at least)
 _PREFIX = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")  # an index name's safe part: lower case
 _ERRNO = re.compile(r"\[Errno -?\d+\] ([^)'\"]+)")
 
@@ -69,7 +69,7 @@ def connect(address: Address, timeout: float = TIMEOUT):
 
     return OpenSearch(hosts=list(address.hosts), use_ssl=address.use_ssl,
                       verify_certs=address.use_ssl, http_auth=address.auth, timeout=timeout,
-                      max_retries=MAX_RETRIES, retry_on_timeout=True, http_compress=False)
+                      max_retries=max(MAX_RETRIES, len(address.hosts)), retry_on_timeout=True)
 
 
 @contextmanager

@@ -20,16 +20,18 @@ from itertools import islice
 from ...people import PeopleAuthority
 from ...records import Record
 from ...vocabulary import Vocabulary
+from .. import SearchEngineUnavailable
 from . import mapping
 from .documents import document
 
-CHUNK = 500  # documents per bulk request (~2-4 MB of JSON)
+CHUNK = 500  # documents per bulk request (~7 MB of JSON for generated documents)
 PARALLEL_THRESHOLD = 2000  # below this, starting worker processes costs more than it saves
 SCAN_BATCH = 10_000  # ids and hashes read per request when comparing with the catalog
 RETRIES = 5  # of documents the cluster refused for load (429), with growing pauses
+BULK_TIMEOUT = 120  # seconds a bulk request or a refresh may take (a loaded node is slow)
 
 
-class BulkRefused(RuntimeError):
+class BulkRefused(SearchEngineUnavailable):
     """The cluster refused documents for another reason than load (a mapping error)."""
 
 
@@ -58,7 +60,7 @@ def create_index(client, name: str, records: Iterable[Record], people: PeopleAut
     client.indices.put_settings(index=name, body={"index": {
         "refresh_interval": None, "number_of_replicas": replicas,
         "translog": {"durability": "request"}}})
-    client.indices.refresh(index=name)
+    client.indices.refresh(index=name, request_timeout=BULK_TIMEOUT)
     return count
 
 
@@ -149,7 +151,8 @@ def send(client, name: str, lines: Iterator[tuple[str, str]]) -> int:
 def _send_chunk(client, name: str, chunk: list[tuple[str, str]]) -> int:
     pending = chunk
     for attempt in range(RETRIES + 1):
-        answer = client.bulk(index=name, body="".join(text for _, text in pending))
+        answer = client.bulk(index=name, body="".join(text for _, text in pending),
+                             request_timeout=BULK_TIMEOUT)
         if not answer["errors"]:
             return len(chunk)
         again = []
@@ -159,8 +162,8 @@ def _send_chunk(client, name: str, chunk: list[tuple[str, str]]) -> int:
             if status == 429 and attempt < RETRIES:
                 again.append(entry)
             elif status >= 300 and not (action == "delete" and status == 404):
-                raise BulkRefused(f"OpenSearch refused document {entry[0]} ({action}): "
-                                  f"{result.get('error')}")
+                raise BulkRefused(f"OpenSearch refused document {entry[0]} ({action} in "
+                                  f"{name}): {result.get('error')}")
         if not again:
             return len(chunk)
         pending = again
