@@ -203,6 +203,10 @@ def main() -> int:
     node_cpu = f"{out['node_cpu']:.1f} s" if out["node_cpu"] is not None else "unknown"
     print(f"  CPU: python {out['python_cpu']:.1f} s, node {node_cpu} "
           f"(load average {out['load']:.1f} on {os.cpu_count()} cores)")
+    if out["node_cpu"] is not None:  # what the wall time would be on idle cores
+        per_doc = (out["python_cpu"] + out["node_cpu"]) / out["documents"]
+        print(f"  CPU per document         {per_doc * 1000:.2f} ms (python + node): at most "
+              f"{(os.cpu_count() or 1) / per_doc:.0f} docs/s on {os.cpu_count()} idle cores")
     print(f"one-file incremental build {out['one_file_seconds']:.2f} s  "
           f"(publish + reconcile {out['one_file_publish_seconds']:.2f} s)")
     print(f"up-to-date build           {out['up_to_date_seconds']:.2f} s")
