@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import signal
 import socket
@@ -426,3 +427,19 @@ def test_a_document_the_cluster_refuses_stops_the_build_in_one_sentence(archive)
         writing.send(engine(archive).client, name, iter([gone, refused]))
     assert str(error.value).startswith(f"OpenSearch refused document odd (index in {name}): ")
     assert "strict_dynamic_mapping_exception" in str(error.value)
+
+
+def test_the_build_benchmark_runs_and_prints_its_numbers(tmp_path, node):
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_collection.py"), "40",
+                    str(tmp_path / "documents"), "--jobs", "1"], check=True, capture_output=True)
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "opensearch_build.py"),
+                           str(tmp_path / "documents"), "--url",
+                           f"{node.url}/t{uuid.uuid4().hex[:12]}", "--node-pid", str(node.pid)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    labels = [re.split(r"  | \d", line.strip())[0].strip() for line in done.stdout.splitlines()]
+    assert labels == ["documents", "cores", "full build", "writing the index",
+                      "publish + reconcile", "CPU: python", "CPU per document",
+                      "one-file incremental build", "up-to-date build", "node RSS"]
+    assert done.stdout.splitlines()[0].split() == ["documents", "40"]
+    assert done.stdout.splitlines()[-1].endswith(" MB")
