@@ -25,6 +25,7 @@ import pytest
 
 from archive.build import rebuild
 from archive.catalog import Catalog
+from archive.cli.common import build_if_missing
 from archive.engines import engine
 from archive.generations import BuildState, current_state, load_build_id
 from archive.settings import load_config
@@ -380,9 +381,11 @@ def test_a_server_with_an_empty_index_folder_fetches_the_current_generation(arch
     assert there.local_generation(BuildState(1, "not-a-build")) is None
     assert there.local_generation(BuildState()) is None
     state = committed(archive)
+    build_if_missing(other)  # `archive serve` there: no build (it has no documents to build)
     fetched = there.local_generation(state)
     built = engine(archive).generation_path(state.generation)
     assert fetched == tmp_path / "elsewhere" / "opensearch" / "000001"
+    assert sorted(p.name for p in (tmp_path / "elsewhere").iterdir()) == ["opensearch"]
     assert folder_files(fetched) == folder_files(built)
     assert there.local_generation(state) == fetched  # found locally now
     edited = archive.documents_dir / "1950-05-13-mao-kim-talks.md"
