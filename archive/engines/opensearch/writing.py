@@ -51,12 +51,14 @@ def create_index(client, name: str, records: Iterable[Record], people: PeopleAut
 
     Loaded without replicas, without refreshes (each refresh writes a segment) and with the
     translog synced in the background rather than at every request (a build killed meanwhile
-    leaves an index nobody uses), then given its replicas and settings back, and refreshed."""
+    leaves an index nobody uses), then flushed (on disk before the catalog names it), given its
+    replicas and settings back, and refreshed."""
     body = mapping.index_body(shards, 0)
     body["settings"]["index"].update({"refresh_interval": "-1",
                                       "translog": {"durability": "async"}})
     client.indices.create(index=name, body=body)
     count = send(client, name, _indexing(records, people, places))
+    client.indices.flush(index=name, request_timeout=BULK_TIMEOUT)
     client.indices.put_settings(index=name, body={"index": {
         "refresh_interval": None, "number_of_replicas": replicas,
         "translog": {"durability": "request"}}})
