@@ -74,6 +74,11 @@ def tokens(text: str) -> Iterator[Token]:
             pos += 1
 
 
+def words(text: str) -> list[str]:
+    """The words of `text`, as `tokens` finds them (without their terms)."""
+    return _WORD.findall(text)
+
+
 def plain_words(text: str) -> Iterator[str]:
     """Folded, unstemmed words (the vocabulary for "did you mean")."""
     for match in _WORD.finditer(text):

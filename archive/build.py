@@ -123,6 +123,8 @@ def _rebuild(config: Config, search_engine: Engine, catalog: Catalog, allow_inva
     if not full and not changed and not removed and sets_unchanged:
         if file_stats:  # files read again (touched, or catalogued before sizes were kept)
             catalog.remember_files(file_stats)
+        # finish what a build killed after its catalog commit left undone (cheap when nothing)
+        search_engine.publish(current, catalog)
         return report
 
     new_generation = generation + 1
@@ -147,6 +149,7 @@ def _rebuild(config: Config, search_engine: Engine, catalog: Catalog, allow_inva
     lemmas.save(scratch)  # kept from the copied generation when it is current
     save_build(scratch, built)
     os.rename(scratch, target)
+    search_engine.stage(target)
     progress("catalog", 0, 0)
     catalog.apply(
         changed=changed if not full else records.values(),

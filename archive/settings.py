@@ -37,10 +37,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ARCHIVE_SEARCH_URL",
         "",
-        "Search engine: empty means the embedded Whoosh index under ARCHIVE_INDEX_DIR; an "
-        "http(s)://host:port[/prefix] address will name an OpenSearch cluster (not built yet: "
-        "for now such an address is refused with an error).",
+        "Search engine: empty means the embedded Whoosh index under ARCHIVE_INDEX_DIR; "
+        "http(s)://host:port[,host:port...][/prefix] names an OpenSearch 2.x cluster (several "
+        "hosts: requests fail over between them), the prefix (default archive) naming this "
+        "archive's indexes and alias so that several archives can share a cluster.",
     ),
+    Setting("ARCHIVE_SEARCH_SHARDS", "1",
+            "OpenSearch only: primary shards of the index a full build creates."),
+    Setting("ARCHIVE_SEARCH_REPLICAS", "0",
+            "OpenSearch only: replicas of each shard (0 on one node; 1 or more on a cluster). "
+            "A full build loads without replicas and adds them when loaded."),
     Setting("ARCHIVE_MAX_FILE_BYTES", "5000000", "Largest document file accepted, in bytes."),
     Setting(
         "ARCHIVE_SEARCH_DEADLINE",
@@ -61,6 +67,8 @@ class Config:
     search_deadline: float = 2.0  # seconds; 0: none
     base_url_set: bool = False  # ARCHIVE_BASE_URL was given (else base_url is the default)
     search_url: str = ""  # empty: Whoosh under index_dir (archive.engines.engine)
+    search_shards: int = 1  # OpenSearch: a new index's primary shards
+    search_replicas: int = 0  # OpenSearch: replicas of each shard
 
     @property
     def authority_dir(self) -> Path:
@@ -87,7 +95,19 @@ def load_config(env: dict[str, str] | None = None, **overrides: str) -> Config:
         search_deadline=_seconds("ARCHIVE_SEARCH_DEADLINE", values["ARCHIVE_SEARCH_DEADLINE"]),
         base_url_set=bool(env.get("ARCHIVE_BASE_URL") or overrides.get("ARCHIVE_BASE_URL")),
         search_url=values["ARCHIVE_SEARCH_URL"].strip(),
+        search_shards=_count("ARCHIVE_SEARCH_SHARDS", values["ARCHIVE_SEARCH_SHARDS"], 1),
+        search_replicas=_count("ARCHIVE_SEARCH_REPLICAS", values["ARCHIVE_SEARCH_REPLICAS"], 0),
     )
+
+
+def _count(name: str, text: str, least: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = least - 1
+    if not least <= value <= 1024:
+        raise ValueError(f'{name}: expected a whole number from {least} to 1024, got "{text}"')
+    return value
 
 
 def _seconds(name: str, text: str) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from archive import engines
+from archive.catalog import Catalog
 from archive.engines import Engine, SearchIndex, index_path
+from archive.engines.opensearch import OpenSearchEngine
 from archive.engines.whoosh import WhooshEngine
 from archive.generations import sqlite_state
 from archive.settings import SettingError, load_config
@@ -53,14 +56,16 @@ def test_the_module_scan_sees_absolute_and_relative_imports():
             "archive.query", "archive.facets"} <= found
 
 
-def test_only_the_whoosh_engine_imports_whoosh():
+@pytest.mark.parametrize("library, package", [("whoosh", "whoosh"), ("opensearchpy", "opensearch")])
+def test_only_an_engine_package_imports_its_library(library, package):
+    owner = ROOT / "archive" / "engines" / package
     offenders = {str(path.relative_to(ROOT)): sorted(m for m in _imported_modules(path)
-                                                     if m.split(".")[0] == "whoosh")
-                 for path in _source_files() if WHOOSH_ENGINE not in path.parents}
+                                                     if m.split(".")[0] == library)
+                 for path in _source_files() if owner not in path.parents}
     assert {path: found for path, found in offenders.items() if found} == {}
-    inside = [p for p in WHOOSH_ENGINE.rglob("*.py")
-              if any(m.split(".")[0] == "whoosh" for m in _imported_modules(p))]
-    assert inside, "the Whoosh engine no longer imports Whoosh: is the scan still looking?"
+    inside = [p for p in owner.rglob("*.py")
+              if any(m.split(".")[0] == library for m in _imported_modules(p))]
+    assert inside, f"the {package} engine no longer imports {library}: is the scan still looking?"
 
 
 OPENSEARCH_ENGINE = ROOT / "archive" / "engines" / "opensearch"
@@ -124,17 +129,36 @@ def test_unset_search_url_is_whoosh_under_the_index_folder(tmp_path):
     assert index_path(config, 12) == chosen.generation_path(12)
 
 
+@pytest.mark.parametrize("url, hosts, prefix", [
+    ("http://127.0.0.1:9200", [{"host": "127.0.0.1", "port": 9200}], "archive"),
+    ("https://search.example.org/national", [{"host": "search.example.org", "port": 443}],
+     "national"),
+    ("http://h1:9201,h2:9202/archive-test_2/", [{"host": "h1", "port": 9201},
+                                                {"host": "h2", "port": 9202}], "archive-test_2"),
+])
+def test_an_http_search_url_is_opensearch_under_its_own_folder(tmp_path, url, hosts, prefix):
+    config = load_config(env={"ARCHIVE_SEARCH_URL": url}, ARCHIVE_INDEX_DIR=str(tmp_path / "ix"))
+    chosen = engines.engine(config)  # no request is made
+    assert isinstance(chosen, OpenSearchEngine) and isinstance(chosen, Engine)
+    assert (list(chosen.address.hosts), chosen.prefix, chosen.address.use_ssl) == \
+        (hosts, prefix, url.startswith("https"))
+    assert chosen.generation_path(12) == tmp_path / "ix" / "opensearch" / "000012"
+    assert index_path(config, 12) == chosen.generation_path(12)
+
+
 @pytest.mark.parametrize("url, message", [
-    ("http://127.0.0.1:9200", 'ARCHIVE_SEARCH_URL: "http://127.0.0.1:9200": the OpenSearch '
-     "engine is not built yet; unset ARCHIVE_SEARCH_URL to search with Whoosh under "
-     "ARCHIVE_INDEX_DIR"),
-    ("https://search.example.org/archive", 'ARCHIVE_SEARCH_URL: "https://search.example.org/'
-     'archive": the OpenSearch engine is not built yet; unset ARCHIVE_SEARCH_URL to search with '
-     "Whoosh under ARCHIVE_INDEX_DIR"),
     ("localhost:9200", 'ARCHIVE_SEARCH_URL: "localhost:9200" is not a search address; expected '
      "http(s)://host:port[/prefix] for OpenSearch, or nothing for Whoosh"),
+    ("http://127.0.0.1:9200/Archive", 'ARCHIVE_SEARCH_URL: "http://127.0.0.1:9200/Archive": the '
+     'prefix "Archive" cannot name OpenSearch indexes; use lower-case letters, digits, - and _ '
+     "(e.g. http://localhost:9200/archive)"),
+    ("http://h1:92x0/archive", 'ARCHIVE_SEARCH_URL: "http://h1:92x0/archive": "h1:92x0" is not a '
+     "host[:port]; expected http(s)://host:port[/prefix] for OpenSearch, or nothing for Whoosh"),
+    ("https://user:secret@h1:9200,:9200", 'ARCHIVE_SEARCH_URL: "https://***@h1:9200,:9200": ":9200" '
+     "is not a host[:port]; expected http(s)://host:port[/prefix] for OpenSearch, or nothing for "
+     "Whoosh"),
 ])
-def test_a_search_url_is_refused_with_a_clear_error_for_now(tmp_path, url, message):
+def test_a_search_url_that_cannot_be_used_is_refused_with_a_clear_error(tmp_path, url, message):
     config = load_config(env={"ARCHIVE_SEARCH_URL": url}, ARCHIVE_INDEX_DIR=str(tmp_path))
     with pytest.raises(SettingError) as error:
         engines.engine(config)
@@ -154,12 +178,13 @@ def test_the_whoosh_index_is_a_search_index(built_archive):
         index.close()
 
 
-@pytest.mark.parametrize("command", [["build"], ["search", "Stalin"], ["serve", "--help"]])
-def test_cli_with_a_search_url_says_so_without_a_traceback(config, command):
+@pytest.mark.parametrize("command", [["build"], ["serve", "--help"]])
+def test_cli_with_an_unreachable_cluster_says_so_in_one_line(config, command):
     archive = config()
+    closed = _closed_port()
     env = {**os.environ, "ARCHIVE_DOCUMENTS_DIR": str(archive.documents_dir),
            "ARCHIVE_INDEX_DIR": str(archive.index_dir),
-           "ARCHIVE_SEARCH_URL": "http://127.0.0.1:9200"}
+           "ARCHIVE_SEARCH_URL": f"http://127.0.0.1:{closed}/unreachable"}
     env.pop("ARCHIVE_DATABASE_URL", None)
     done = subprocess.run([sys.executable, "-m", "archive.cli", *command], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
@@ -167,9 +192,21 @@ def test_cli_with_a_search_url_says_so_without_a_traceback(config, command):
         assert done.returncode == 0, done.stderr
         return
     assert (done.returncode, done.stderr.strip().splitlines()[-1:]) == (2, [
-        'archive: ARCHIVE_SEARCH_URL: "http://127.0.0.1:9200": the OpenSearch engine is not '
-        "built yet; unset ARCHIVE_SEARCH_URL to search with Whoosh under ARCHIVE_INDEX_DIR"])
-    assert not archive.index_dir.exists() or not (archive.index_dir / "whoosh").exists()
+        f"archive: ARCHIVE_SEARCH_URL: cannot reach OpenSearch at http://127.0.0.1:{closed}/"
+        "unreachable (connection refused)"]), done.stderr
+    assert "Traceback" not in done.stderr
+    catalog = Catalog(f"sqlite:///{archive.index_dir / 'catalog.sqlite3'}")
+    try:
+        assert catalog.state() == {}  # the catalog committed nothing
+    finally:
+        catalog.dispose()
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def test_finding_a_generation_loads_no_engine_library(built_archive):

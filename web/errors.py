@@ -11,6 +11,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from archive.browse import NotFound
+from archive.engines import SearchEngineUnavailable
 from archive.facets import IndexOutdated
 from archive.generations import CatalogUnavailable
 from archive.search import SearchError, SearchTimeout, SearchUnavailable
@@ -41,7 +42,8 @@ def _status(error: Exception) -> int:
         return 404
     if isinstance(error, BadRequest | SearchError):
         return 400
-    if isinstance(error, SearchUnavailable | SearchTimeout | CatalogUnavailable | IndexOutdated):
+    if isinstance(error, SearchUnavailable | SearchTimeout | CatalogUnavailable | IndexOutdated
+                  | SearchEngineUnavailable):
         return 503
     return 500
 

@@ -51,7 +51,7 @@ def find_record(catalog, typed: str):
 def build_if_missing(config: Config) -> None:
     """Build the catalog and index when nothing has been built yet, as `serve` does: with the
     progress bar, leaving out (and listing) invalid documents. Raises UserError when it cannot."""
-    from ..engines import index_path
+    from ..engines import engine
     from ..generations import sqlite_state
 
     state = sqlite_state(config.database_url)  # SQLite: without importing SQLAlchemy
@@ -65,7 +65,8 @@ def build_if_missing(config: Config) -> None:
         finally:
             catalog.dispose()
     generation = state.generation
-    if generation and index_path(config, generation).is_dir():
+    # a server sharing the catalog and an OpenSearch cluster fetches the generation's files
+    if generation and engine(config).local_generation(state) is not None:
         return
     from ..build import BuildError, BuildLocked, rebuild
 

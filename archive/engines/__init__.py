@@ -1,10 +1,11 @@
 """The search-engine seam: what the search service and the build need from an engine, and the one
 function that picks the engine from the settings.
 
-An engine is a package under `archive/engines/` that alone imports its library (Whoosh today;
-OpenSearch is the next step). Everything above the seam (the query language, the name authority,
-the `SearchRequest`/`SearchResult` envelope, the web pages, API, CLI and exports) talks only to
-the protocols below, and gets an engine only from `engine(config)`.
+An engine is a package under `archive/engines/` that alone imports its library (Whoosh, the
+embedded default; OpenSearch, for an archive past one machine). Everything above the seam (the
+query language, the name authority, the `SearchRequest`/`SearchResult` envelope, the web pages,
+API, CLI and exports) talks only to the protocols below, and gets an engine only from
+`engine(config)`.
 
 A search is a `Plan` (the parsed query, date overlap, facet filters, order, window): the engine
 matches, filters, counts facets (multi-select: each facet under the others' filters), orders and
@@ -103,11 +104,18 @@ class Engine(Protocol):
     def document_count(self, path: Path) -> int:
         ...
 
+    def stage(self, path: Path) -> None:
+        """Called with a generation's finished folder (index written, build id, authorities and
+        lemmas saved) just before the catalog commits it: an engine that keeps the generations'
+        files in a store shared by every server saves them there, so that a server on another
+        machine finds the generation as soon as the catalog names it. Whoosh: nothing to do."""
+        ...
+
     def publish(self, path: Path, catalog) -> None:
         """Called once the catalog has committed the generation at `path` (its build is the
-        current one): make it the engine's current index, and bring what the engine holds in
-        line with the catalog (`archive.catalog.Catalog`) after a killed build. Whoosh: nothing
-        to do (the catalog alone names the current folder)."""
+        current one), and again by an up-to-date build: make it the engine's current index, and
+        bring what the engine holds in line with the catalog (`archive.catalog.Catalog`) after a
+        killed build. Whoosh: nothing to do (the catalog alone names the current folder)."""
         ...
 
     def local_generation(self, build: BuildState) -> Path | None:
@@ -123,12 +131,21 @@ class Engine(Protocol):
 SEARCH_URL_FORMS = "http(s)://host:port[/prefix] for OpenSearch, or nothing for Whoosh"
 
 
-def engine(config: Config) -> Engine:
-    """The configured engine: Whoosh under ARCHIVE_INDEX_DIR unless ARCHIVE_SEARCH_URL is set.
+class SearchEngineUnavailable(SettingError):
+    """The search engine's server cannot be reached or answers with an error (OpenSearch): one
+    sentence naming ARCHIVE_SEARCH_URL. Whoever meets it stops; a build has changed nothing
+    readers use."""
 
-    Raises SettingError for a search URL (the OpenSearch engine is not built yet)."""
+
+def engine(config: Config) -> Engine:
+    """The configured engine: Whoosh under ARCHIVE_INDEX_DIR unless ARCHIVE_SEARCH_URL names an
+    OpenSearch cluster. No request is made and no engine library is imported here.
+
+    Raises SettingError for a search URL that is not an OpenSearch address."""
     if config.search_url:
-        raise SettingError(_search_url_problem(config.search_url))
+        from .opensearch import OpenSearchEngine
+
+        return OpenSearchEngine(config)
     from .whoosh import WhooshEngine
 
     return WhooshEngine(config.index_dir)
@@ -137,10 +154,3 @@ def engine(config: Config) -> Engine:
 def index_path(config: Config, generation: int) -> Path:
     """The folder of a generation, where the configured engine keeps it."""
     return engine(config).generation_path(generation)
-
-
-def _search_url_problem(url: str) -> str:
-    if url.startswith(("http://", "https://")):
-        return (f'ARCHIVE_SEARCH_URL: "{url}": the OpenSearch engine is not built yet; unset '
-                "ARCHIVE_SEARCH_URL to search with Whoosh under ARCHIVE_INDEX_DIR")
-    return f'ARCHIVE_SEARCH_URL: "{url}" is not a search address; expected {SEARCH_URL_FORMS}'

@@ -59,8 +59,9 @@ def mapping() -> dict:
     properties["date"] = {"type": "date_range", "format": "strict_date"}
     properties["date_start"] = {"type": "date", "format": "strict_date"}
     properties["date_end"] = {"type": "date", "format": "strict_date"}
-    properties["plain_en"] = {"type": "text", "analyzer": "english_folded",
-                              "term_vector": "with_positions_offsets"}
+    # no term vectors: more-like-this analyses the text again, and highlighting is ours
+    # (archive.snippets); they cost the node ~60 % more time a document when loading
+    properties["plain_en"] = {"type": "text", "analyzer": "english_folded"}
     properties["plain_ru"] = {"type": "text", "analyzer": "russian_stemmed"}
     properties["plain_cjk"] = {"type": "text", "analyzer": "cjk_bigrams"}
     properties["stored"] = {"type": "object", "enabled": False}  # returned, never searched

@@ -52,6 +52,9 @@ class WhooshEngine:
 
         return writing.document_count(path)
 
+    def stage(self, path: Path) -> None:
+        return None
+
     def publish(self, path: Path, catalog) -> None:
         return None
 
