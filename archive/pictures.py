@@ -122,7 +122,7 @@ class Pictures:
 
 
 def compute(columns: Columns, matches: np.ndarray, request, people, places,
-            top: int = TOP_CORRESPONDENTS) -> Pictures:
+            top: int | None = None) -> Pictures:
     """The pictures of the documents in the boolean mask `matches`.
 
     `request` is the archive.search.SearchRequest that found them (links narrow it), `people` the
@@ -216,7 +216,7 @@ def _weights(weights: np.ndarray | None, owners: np.ndarray) -> np.ndarray | Non
     return None if weights is None else weights[owners]
 
 
-def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_CORRESPONDENTS,
+def network(columns: Columns, docs: np.ndarray, request, people, top: int | None = None,
             weights: np.ndarray | None = None) -> Network:
     """`weights` (by document number): a row stands for that many documents alike (the
     OpenSearch engine counts the result set's distinct correspondents by an aggregation)."""
@@ -249,6 +249,7 @@ def network(columns: Columns, docs: np.ndarray, request, people, top: int = TOP_
     documents += np.bincount(triple % size, each, minlength=size)
     present = np.flatnonzero(documents)
     order = sorted(present.tolist(), key=lambda p: (-int(documents[p]), vocab[p]))
+    top = TOP_CORRESPONDENTS if top is None else top
     shown, rest = order[:top], order[top:]
     node_of = np.full(size + 1, len(shown), dtype=np.int64)  # len(shown): "others"
     node_of[shown] = np.arange(len(shown))

@@ -37,10 +37,13 @@ from pathlib import Path
 
 import pytest
 
+import archive
 from archive import engines
 from archive.settings import SettingError, load_config
 
-ROOT = Path(__file__).resolve().parent.parent
+# the repository of the archive package under test (not this file's folder: a test runs a copy of
+# this module from a temporary folder)
+ROOT = Path(archive.__file__).resolve().parent.parent
 PROJECT = ROOT / "tests" / "opensearch"
 TARGET = PROJECT / "target"
 LAUNCHER = TARGET / "launcher.jar"
