@@ -144,7 +144,8 @@ def main(argv=None) -> int:
     search_engine = engine(config)
     client = search_engine.client
     results: dict = {"documents": str(args.documents)}
-    path = search_engine.generation_path(1)
+    current = generations.sqlite_state(config.database_url) if args.reuse else None
+    path = search_engine.generation_path(current.generation if current else 1)
     if not args.reuse:
         scratch = path.with_name("tmp-000001")
         started = time.perf_counter()
