@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -416,6 +417,37 @@ def test_a_server_that_cannot_reach_the_cluster_answers_503_in_one_sentence(arch
         "ok": False, "status": 503,
         "error": f"ARCHIVE_SEARCH_URL: cannot reach OpenSearch at http://127.0.0.1:{closed}/"
                  "unreachable (connection refused)"})
+
+
+def test_a_cluster_gone_after_the_index_was_opened_is_one_sentence_not_a_500(archive, capsys):
+    """The index folder is here (opening it asks nothing of the cluster), then every host
+    refuses: searches, pages, exports and the CLI said "internal error" or printed a traceback."""
+    from archive.cli import main
+    from web import create_app
+
+    rebuild(archive)
+    with socket.socket() as sock:  # a loopback port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    gone = f"http://127.0.0.1:{closed}/{engine(archive).prefix}"
+    config = replace(archive, search_url=gone)
+    sentence = (f"ARCHIVE_SEARCH_URL: cannot reach OpenSearch at http://127.0.0.1:{closed}/"
+                f"{engine(archive).prefix} (connection refused)")
+    client = create_app({"TESTING": True, "ARCHIVE_CONFIG": config}).test_client()
+    for url in ("/api/search?q=Stalin", "/api/search?q=Stalin&sort=date", "/api/pictures?q=Mao"):
+        response = client.get(url)
+        assert (response.status_code, response.get_json()) == (
+            503, {"ok": False, "status": 503, "error": sentence}), url
+    environment = {"ARCHIVE_DOCUMENTS_DIR": str(archive.documents_dir),
+                   "ARCHIVE_INDEX_DIR": str(archive.index_dir),
+                   "ARCHIVE_DATABASE_URL": archive.database_url, "ARCHIVE_SEARCH_URL": gone}
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in environment.items():
+            patch.setenv(key, value)
+        capsys.readouterr()
+        assert main(["search", "Stalin"]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err.strip()) == ("", f"archive: {sentence}")
 
 
 def test_a_document_the_cluster_refuses_stops_the_build_in_one_sentence(archive):

@@ -217,7 +217,44 @@ class OpenSearchEngine:
     def open(self, path: Path):
         from .searching import OpenSearchIndex
 
-        return OpenSearchIndex(self.client, self.index_name(path))
+        return _Reaching(OpenSearchIndex(self.client, self.index_name(path)), self.address)
+
+
+class _Reaching:
+    """An opened index whose every call turns a cluster gone away since (every host refused or
+    timed out, or a server error) into SearchEngineUnavailable: one sentence for the CLI, a 503
+    for the API, never a traceback."""
+
+    def __init__(self, index, address: Address):
+        self.index = index
+        self.address = address
+
+    def search(self, plan):
+        with reaching(self.address):
+            return self.index.search(plan)
+
+    def ids(self, plan):
+        with reaching(self.address):
+            yield from self.index.ids(plan)
+
+    def more_like(self, doc_id: str, limit: int):
+        with reaching(self.address):
+            return self.index.more_like(doc_id, limit)
+
+    def highlight_terms(self, node):
+        with reaching(self.address):
+            return self.index.highlight_terms(node)
+
+    def frequency(self, word: str) -> int:
+        with reaching(self.address):
+            return self.index.frequency(word)
+
+    def similar_words(self, word: str, limit: int = 3):
+        with reaching(self.address):
+            return self.index.similar_words(word, limit)
+
+    def close(self) -> None:
+        self.index.close()
 
 
 def _authorities(path: Path) -> tuple[PeopleAuthority, Vocabulary | None]:
