@@ -34,7 +34,8 @@ opensearchpy = pytest.importorskip("opensearchpy")
 
 from archive.engines.opensearch import documents, mapping  # noqa: E402
 from archive.engines.opensearch.searching import OpenSearchIndex  # noqa: E402
-from archive.engines.opensearch.translate import MAX_EXPANSIONS, Translator  # noqa: E402
+from archive.engines.opensearch.translate import Translator  # noqa: E402
+from archive.engines.query_terms import MAX_EXPANSIONS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "tests" / "opensearch" / "target"

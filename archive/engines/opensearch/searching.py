@@ -18,12 +18,13 @@ from datetime import date
 from opensearchpy import exceptions
 
 from ... import analysis, deadline, facets, spelling
-from ... import query as q
+from .. import query_terms
 from ..plan import FACET_LIMIT, Found, Plan, Results
+from ..query_terms import MAX_EXPANSIONS
 from . import relaxing
 from .drawing import pictures
 from .mapping import FACET_PREFIX
-from .translate import MATCH_ALL, MAX_EXPANSIONS, date_overlap, translate
+from .translate import MATCH_ALL, date_overlap, translate
 
 BATCH = 1000  # documents per request when every match is read (ids, exports)
 WINDOW = 10_000  # from + size that one request may ask for (OpenSearch's max_result_window)
@@ -141,24 +142,8 @@ class OpenSearchIndex:
     # highlighting and words
 
     def highlight_terms(self, node) -> tuple[set[str], list[str], set[str]]:
-        """What to mark in a snippet: stemmed terms, folded prefixes, folded fuzzy matches."""
-        terms: set[str] = set()
-        prefixes: list[str] = []
-        fuzzy: set[str] = set()
-        for item in _positive(node):
-            if isinstance(item, q.Term) and item.prefix:
-                prefixes.append(analysis.fold(item.text))
-            elif isinstance(item, q.Term) and item.fuzzy:
-                fuzzy.update(self.expand("spell", analysis.fold(item.text), item.fuzzy,
-                                         MAX_EXPANSIONS))
-            elif isinstance(item, q.Term):
-                terms.update(analysis.word_terms(item.text))
-            elif isinstance(item, q.Phrase):
-                terms.update(t for w in item.words for t in analysis.word_terms(w))
-            elif isinstance(item, q.Person):
-                for form in item.text_forms:
-                    terms.update(t for w in _words(form) for t in analysis.word_terms(w))
-        return terms, prefixes, fuzzy
+        return query_terms.highlight_terms(
+            node, lambda word, edits: self.expand("spell", word, edits, MAX_EXPANSIONS))
 
     def frequency(self, word: str) -> int:
         """In how many documents a free word occurs: the most of any of its terms in any of
@@ -285,13 +270,3 @@ def _found(hit: dict, scored: bool) -> Found:
                  date_end=date.fromisoformat(source["date_end"]))
 
 
-def _positive(node):
-    if isinstance(node, q.And | q.Or):
-        for item in node.items:
-            yield from _positive(item)
-    elif not isinstance(node, q.Not):
-        yield node
-
-
-def _words(text: str) -> list[str]:
-    return [m.group() for m in analysis._WORD.finditer(text)]

@@ -16,9 +16,9 @@ from collections.abc import Callable
 
 from ... import analysis, deadline
 from ... import query as q
+from ..query_terms import MAX_EXPANSIONS, too_many_expansions
 
 DEFAULT_FIELDS = {"title": 2.0, "text": 1.0, "names": 1.5, "subject": 1.5}  # as Whoosh's
-MAX_EXPANSIONS = 300  # index words all prefix and fuzzy terms of a query may stand for (as Whoosh)
 MATCH_NONE: dict = {"match_none": {}}
 MATCH_ALL: dict = {"match_all": {}}
 
@@ -58,7 +58,7 @@ class Translator:
         if isinstance(node, q.Person):
             parts = [{"term": {role: node.person_id}} for role in node.roles or ("people",)]
             for form in node.text_forms:
-                words = tuple(words_of(form))
+                words = tuple(analysis.words(form))
                 parts += [phrase(f, words) for f in DEFAULT_FIELDS]
             return any_of(parts)
         if isinstance(node, q.Exact):
@@ -133,13 +133,3 @@ def _phrase(field: str, terms: list[str]) -> dict:
     return {"match_phrase": {field: {"query": " ".join(terms), "analyzer": "terms"}}}
 
 
-def too_many_expansions(node: q.Term, limit: int, alone: bool) -> str:
-    typed = f"{node.text}*" if node.prefix else f"{node.text}~{node.fuzzy}"
-    if alone:
-        return f'"{typed}" stands for more than {limit} words of the index; use more letters'
-    return (f'"{typed}" and the other prefix and fuzzy terms of the query stand for more than '
-            f"{limit} words of the index; use fewer of them, or more letters")
-
-
-def words_of(text: str) -> list[str]:
-    return [m.group() for m in analysis._WORD.finditer(text)]

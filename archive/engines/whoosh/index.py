@@ -19,7 +19,9 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ... import analysis, facets, spelling
 from ... import query as q
+from .. import query_terms
 from ..columnar import ColumnarSearch
+from ..query_terms import MAX_EXPANSIONS
 from . import (
     postings,
     schema,  # noqa: F401 - patches a Whoosh reader class (readers need it too)
@@ -222,7 +224,7 @@ class Index(ColumnarSearch):
             roles = node.roles or ("people",)
             parts = [wq.Term(role, node.person_id) for role in roles]
             for form in node.text_forms:
-                words = tuple(analysis_words(form))
+                words = tuple(analysis.words(form))
                 parts += [self._phrase(f, words) for f in DEFAULT_FIELDS]
             return _any(parts)
         if isinstance(node, q.Exact):
@@ -263,24 +265,8 @@ class Index(ColumnarSearch):
             return [self._searcher.stored_fields(int(d)) for d in docnums]
 
     def highlight_terms(self, node) -> tuple[set[str], list[str], set[str]]:
-        """What to mark in a snippet: stemmed terms, folded prefixes, folded fuzzy matches."""
-        terms: set[str] = set()
-        prefixes: list[str] = []
-        fuzzy: set[str] = set()
-        for item in _positive(node):
-            if isinstance(item, q.Term) and item.prefix:
-                prefixes.append(analysis.fold(item.text))
-            elif isinstance(item, q.Term) and item.fuzzy:
-                fuzzy.update(self.expand("spell", analysis.fold(item.text), item.fuzzy,
-                                         postings.MAX_EXPANSIONS))
-            elif isinstance(item, q.Term):
-                terms.update(analysis.word_terms(item.text))
-            elif isinstance(item, q.Phrase):
-                terms.update(t for w in item.words for t in analysis.word_terms(w))
-            elif isinstance(item, q.Person):
-                for form in item.text_forms:
-                    terms.update(t for w in analysis_words(form) for t in analysis.word_terms(w))
-        return terms, prefixes, fuzzy
+        return query_terms.highlight_terms(
+            node, lambda word, edits: self.expand("spell", word, edits, MAX_EXPANSIONS))
 
     # vocabulary
 
@@ -390,18 +376,6 @@ def _phrase(fieldname: str, terms: list[tuple[str, ...]]) -> wq.Query:
     # Cyrillic words: their Russian stems in a Russian text, or their transliterations
     return wq.Or([wq.Phrase(fieldname, [t[0] for t in terms]),
                   wq.Phrase(fieldname, [t[-1] for t in terms])])
-
-
-def analysis_words(text: str) -> list[str]:
-    return [m.group() for m in analysis._WORD.finditer(text)]
-
-
-def _positive(node):
-    if isinstance(node, q.And | q.Or):
-        for item in node.items:
-            yield from _positive(item)
-    elif not isinstance(node, q.Not):
-        yield node
 
 
 def _any(parts: list) -> wq.Query:

@@ -27,12 +27,12 @@ import numpy as np
 
 from ... import analysis, deadline
 from ... import query as q
+from ..query_terms import MAX_EXPANSIONS, too_many_expansions
 
 B, K1 = 0.75, 1.2
 # Index words that the prefix (word*) and fuzzy (word~) terms of one query may stand for in all:
 # each is a posting list to read (~0.1-1 ms when not cached), so a query of many short prefixes
 # would otherwise read thousands (#14).
-MAX_EXPANSIONS = 300
 EMPTY = np.zeros(0, dtype=np.int32)
 
 
@@ -168,7 +168,7 @@ class _Evaluator:
         if isinstance(node, q.Person):
             parts = [self.keyword(role, node.person_id) for role in node.roles or ("people",)]
             for form in node.text_forms:
-                words = tuple(words_of(form))
+                words = tuple(analysis.words(form))
                 parts += [self.phrase(f, words) for f in self.fields]
             return self.union(parts)
         if isinstance(node, q.Exact):
@@ -191,7 +191,7 @@ class _Evaluator:
             alone = self.expansions_left == self.max_expansions
             self.expansions_left -= len(words)
             if self.expansions_left < 0:
-                raise q.SearchError(_too_many_expansions(node, self.max_expansions, alone))
+                raise q.SearchError(too_many_expansions(node, self.max_expansions, alone))
             if len(words) == 1:  # Whoosh scores a lone expansion as a plain term
                 return self.scored_term(target, words[0])
             # several: Whoosh's constant score (1.0) for any of them
@@ -322,18 +322,6 @@ class _Evaluator:
             return base
         keep = ~np.isin(base[0], removed[0], assume_unique=True)
         return base[0][keep], (base[1][keep] if base[1] is not None else None)
-
-
-def _too_many_expansions(node: q.Term, limit: int, alone: bool) -> str:
-    typed = f"{node.text}*" if node.prefix else f"{node.text}~{node.fuzzy}"
-    if alone:
-        return f'"{typed}" stands for more than {limit} words of the index; use more letters'
-    return (f'"{typed}" and the other prefix and fuzzy terms of the query stand for more than '
-            f"{limit} words of the index; use fewer of them, or more letters")
-
-
-def words_of(text: str) -> list[str]:
-    return [m.group() for m in analysis._WORD.finditer(text)]
 
 
 def phrase_docs(occurrences: Iterable[Positions], candidates: np.ndarray) -> np.ndarray:
